@@ -1,0 +1,206 @@
+"""The starlette app: /graphql (GraphQL over HTTP, GraphiQL in a browser) and /health.
+
+GraphQL over HTTP is handled here rather than by strawberry's view so that authentication
+comes before anything else, `application/graphql-response+json` is spoken, and every
+request ends in exactly one audit entry.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Optional
+
+from graphql import GraphQLError
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.routing import Route
+from strawberry.exceptions import MissingQueryError
+from strawberry.http.ides import get_graphql_ide_html
+from strawberry.schema.exceptions import InvalidOperationTypeError
+from strawberry.types.execution import PreExecutionError
+from strawberry.types.graphql import OperationType
+
+from ..errors import DomainError, Unauthenticated
+from ..principal import Principal, Pseudonyms
+from ..store.base import GraphStore, StoreUnavailable
+from .auth import Verifier
+from .context import Context
+from .schema import schema
+
+log = logging.getLogger("graphsvc.http")
+
+MAX_BODY = 1024 * 1024
+GRAPHQL_RESPONSE = "application/graphql-response+json"
+JSON_TYPE = "application/json"
+
+
+def pseudonym_key(db: str | Path) -> bytes:
+    """The key behind analysts' pseudonyms, kept beside the store so pseudonyms stay stable."""
+    path = Path(f"{db}.pseudonym-key")
+    if not path.exists():
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(secrets.token_bytes(32))
+    return path.read_bytes()
+
+
+@dataclass
+class Service:
+    store: GraphStore
+    verifier: Verifier
+    pseudonyms: Pseudonyms
+
+
+class RequestError(Exception):
+    """A malformed GraphQL-over-HTTP request: 400 for graphql-response+json, 200 with errors for json."""
+
+    def __init__(self, message: str, status: int = 400, headers: Optional[dict[str, str]] = None):
+        super().__init__(message)
+        self.status = status
+        self.headers = headers or {}
+
+
+def _media_type(request: Request) -> str:
+    """Content negotiation: graphql-response+json when the client prefers it, else JSON."""
+    best, best_q = JSON_TYPE, -1.0
+    for part in request.headers.get("accept", "").split(","):
+        media, *params = [p.strip() for p in part.split(";")]
+        q = 1.0
+        for param in params:
+            if param.startswith("q="):
+                try:
+                    q = float(param[2:])
+                except ValueError:
+                    q = 0.0
+        if media in (GRAPHQL_RESPONSE, JSON_TYPE, "*/*", "application/*") and q > best_q:
+            best, best_q = (GRAPHQL_RESPONSE if media == GRAPHQL_RESPONSE else JSON_TYPE), q
+    return best
+
+
+def _json_response(body: dict[str, Any], status: int, media: str, headers: Optional[dict[str, str]] = None) -> Response:
+    return Response(json.dumps(body, ensure_ascii=False), status_code=status, media_type=f"{media}; charset=utf-8", headers=headers)
+
+
+def _error(message: str, code: str) -> dict[str, Any]:
+    return {"message": message, "extensions": {"code": code}}
+
+
+def format_error(error: GraphQLError) -> dict[str, Any]:
+    original = error.original_error
+    out = error.formatted
+    if isinstance(original, DomainError):
+        out["message"] = str(original)
+        out["extensions"] = {"code": original.code}
+    elif original is None or isinstance(original, GraphQLError):
+        out["extensions"] = {"code": "BAD_USER_INPUT"}
+    else:
+        # Never show internals (or data) in an unexpected error; log its type only.
+        log.error("unexpected %s in %s", type(original).__name__, ".".join(map(str, error.path or [])))
+        out["message"] = "internal error"
+        out["extensions"] = {"code": "INTERNAL_SERVER_ERROR"}
+    return out
+
+
+async def _params(request: Request) -> dict[str, Any]:
+    if request.method == "GET":
+        params: dict[str, Any] = dict(request.query_params)
+        for key in ("variables", "extensions"):
+            if key in params:
+                try:
+                    params[key] = json.loads(params[key])
+                except json.JSONDecodeError:
+                    raise RequestError(f"{key} is not valid JSON") from None
+        return params
+    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if not content_type:
+        raise RequestError("a POST needs Content-Type: application/json", status=415)
+    if content_type != JSON_TYPE:
+        raise RequestError(f"unsupported Content-Type {content_type!r}: use application/json", status=415)
+    declared = request.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > MAX_BODY:
+        raise RequestError(f"the request body is larger than {MAX_BODY} bytes", status=413)
+    body = b""
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > MAX_BODY:
+            raise RequestError(f"the request body is larger than {MAX_BODY} bytes", status=413)
+    try:
+        params = json.loads(body.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        raise RequestError("the request body is not valid UTF-8 JSON") from None
+    if not isinstance(params, dict):
+        raise RequestError("the request body must be a JSON object")
+    return params
+
+
+def _check(params: dict[str, Any]) -> tuple[str, Optional[dict[str, Any]], Optional[str], Optional[dict[str, Any]]]:
+    query, variables, operation, extensions = (params.get(k) for k in ("query", "variables", "operationName", "extensions"))
+    if query is None:
+        raise RequestError("the request has no query")
+    if not isinstance(query, str):
+        raise RequestError("query must be a string")
+    if variables is not None and not isinstance(variables, dict):
+        raise RequestError("variables must be an object")
+    if operation is not None and not isinstance(operation, str):
+        raise RequestError("operationName must be a string")
+    if extensions is not None and not isinstance(extensions, dict):
+        raise RequestError("extensions must be an object")
+    return query, variables, operation, extensions
+
+
+def variables_digest(variables: Optional[dict[str, Any]]) -> str:
+    """The audit log keeps a digest of the variables, not the variables (they hold personal data)."""
+    return hashlib.sha256(json.dumps(variables or {}, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def create_app(service: Service) -> Starlette:
+    async def graphql(request: Request) -> Response:
+        media = _media_type(request)
+        wants_page = request.method == "GET" and "text/html" in request.headers.get("accept", "") and "query" not in request.query_params
+        if wants_page:
+            return HTMLResponse(get_graphql_ide_html("graphiql"))
+        try:
+            principal = service.verifier.principal(request.headers.get("authorization"))
+        except Unauthenticated as exc:
+            return _json_response({"errors": [_error(str(exc), exc.code)]}, 401, media, {"WWW-Authenticate": 'Bearer realm="graphsvc"'})
+        try:
+            query, variables, operation, _ = _check(await _params(request))
+        except RequestError as exc:
+            status = exc.status if exc.status != 400 or media == GRAPHQL_RESPONSE else 200
+            return _json_response({"errors": [_error(str(exc), "BAD_USER_INPUT")]}, status, media, exc.headers)
+        return await _execute(request, principal, media, query, variables, operation)
+
+    async def _execute(request: Request, principal: Principal, media: str, query: str, variables: Optional[dict[str, Any]], operation: Optional[str]) -> Response:
+        context = Context(principal=principal, store=service.store, pseudonyms=service.pseudonyms)
+        allowed = {OperationType.QUERY} if request.method == "GET" else {OperationType.QUERY, OperationType.MUTATION}
+        try:
+            result = await run_in_threadpool(schema.execute_sync, query, variables, context, None, operation, allowed)
+        except InvalidOperationTypeError as exc:
+            return _json_response({"errors": [_error(exc.as_http_error_reason(request.method), "BAD_USER_INPUT")]}, 405, media, {"Allow": "POST"})
+        except MissingQueryError:
+            return _json_response({"errors": [_error("the request has no query", "BAD_USER_INPUT")]}, 400 if media == GRAPHQL_RESPONSE else 200, media)
+        errors = [format_error(e) for e in result.errors or []]
+        if any(isinstance(e.original_error, StoreUnavailable) for e in result.errors or []):
+            return _json_response({"errors": [_error("the store is unavailable; try again shortly", "SERVICE_UNAVAILABLE")]}, 503, media, {"Retry-After": "5"})
+        # A request error (parse, validation, variables) never started executing: no data entry.
+        request_error = isinstance(result, PreExecutionError) or (result.data is None and errors and all(e.path is None for e in result.errors or []))
+        if request_error:
+            return _json_response({"errors": errors}, 400 if media == GRAPHQL_RESPONSE else 200, media)
+        body: dict[str, Any] = {"data": result.data}
+        if errors:
+            body["errors"] = errors
+        return _json_response(body, 200, media)
+
+    async def health(request: Request) -> Response:
+        ok = await run_in_threadpool(service.store.ping)
+        return JSONResponse({"status": "ok" if ok else "unavailable", "store": type(service.store).__name__}, status_code=200 if ok else 503)
+
+    return Starlette(routes=[Route("/graphql", graphql, methods=["GET", "POST"]), Route("/health", health, methods=["GET"])])

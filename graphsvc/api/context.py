@@ -1,0 +1,64 @@
+"""Per-request context: who is asking, what they may see, and what they were shown."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Optional
+
+import strawberry
+
+from ..disclosure import Disclosure
+from ..model import Assertion as DomainAssertion
+from ..model import Entity as DomainEntity
+from ..model import View
+from ..principal import Principal, Pseudonyms
+from ..store.base import GraphStore
+from . import types
+
+
+def utc(value: Optional[datetime]) -> Optional[datetime]:
+    """GraphQL DateTime input without a zone means UTC."""
+    if value is None:
+        return None
+    return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
+
+
+@dataclass
+class Context:
+    principal: Principal
+    store: GraphStore
+    pseudonyms: Pseudonyms
+    returned: set[str] = field(default_factory=set)  # assertion ids shown, for the audit log
+
+    def view(self, as_of: Optional[datetime] = None, valid_at: Optional[datetime] = None) -> View:
+        return self.principal.view(utc(as_of), utc(valid_at))
+
+    def disclosure(self, view: View) -> Disclosure:
+        return Disclosure(self.principal, self.pseudonyms, self.store, view)
+
+    def require(self, operation: str) -> None:
+        self.principal.require(operation)
+
+    def show(self, a: DomainAssertion, disclosure: Optional[Disclosure] = None) -> types.Assertion:
+        self.returned.add(a.id)
+        d = disclosure or self.disclosure(self.principal.view())
+        return types.Assertion.of(d.assertion(a))
+
+    def entity(self, e: DomainEntity, view: View) -> types.Entity:
+        d = self.disclosure(view)
+        links = [
+            types.Link(
+                predicate=a.predicate, role=a.role, direction=direction,
+                other=types.EntityRef(id=strawberry.ID(other), kind=d.kind(other), label=d.label(other)),
+                assertion=self.show(a, d),
+            )
+            for direction, group in ((types.Direction.OUT, e.links), (types.Direction.IN, e.incoming))
+            for a in group
+            for other in [a.object if direction is types.Direction.OUT else a.subject]
+            if other is not None
+        ]
+        return types.Entity(
+            id=strawberry.ID(e.id), kind=e.kind, label=d.label(e.id),
+            attributes=[self.show(a, d) for a in e.attributes], links=links,
+        )

@@ -1,0 +1,134 @@
+"""The GraphQL schema: thin resolvers that check the role, ask the domain, and present."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Optional
+
+import strawberry
+from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, ParserCache, QueryDepthLimiter, ValidationCache
+from strawberry.scalars import JSON
+from strawberry.types import Info
+
+from .. import chronology as chron
+from .. import provenance as prov
+from .. import writing
+from ..errors import BadInput, NotFound
+from ..paging import page
+from ..vocabulary import PEOPLE
+from . import types
+from .context import Context, utc
+
+MAX_DEPTH = 12
+MAX_ALIASES = 30
+MAX_TOKENS = 4000
+
+AsOf = Annotated[Optional[datetime], strawberry.argument(description="Answer with what had been recorded by this time (record time).")]
+ValidAt = Annotated[Optional[datetime], strawberry.argument(description="Only what was true at this time (valid time).")]
+From = Annotated[Optional[datetime], strawberry.argument(name="from", description="Start of the window (inclusive).")]
+To = Annotated[Optional[datetime], strawberry.argument(description="End of the window (inclusive).")]
+
+
+def ctx(info: Info) -> Context:
+    return info.context
+
+
+def _entity(info: Info, id: str, as_of: Optional[datetime], valid_at: Optional[datetime], kinds: frozenset[str] | None = None) -> types.Entity:
+    c = ctx(info)
+    c.require("entity")
+    view = c.view(as_of, valid_at)
+    e = c.store.entity(id, view)
+    if e is None or (kinds is not None and e.kind not in kinds):
+        raise NotFound.entity(id)
+    return c.entity(e, view)
+
+
+@strawberry.type
+class Query:
+    @strawberry.field(description="Who the service thinks you are.")
+    def me(self, info: Info) -> types.Me:
+        c = ctx(info)
+        c.require("me")
+        p = c.principal
+        return types.Me(subject=p.subject, agency=p.agency, roles=sorted(p.roles), auths=sorted(p.auths), purpose=p.purpose, pseudonymous=p.pseudonymous)
+
+    @strawberry.field(description="A person (child, adult or professional) with the attributes and links you may see.")
+    def person(self, info: Info, id: strawberry.ID, as_of: AsOf = None, valid_at: ValidAt = None) -> types.Entity:
+        return _entity(info, id, as_of, valid_at, PEOPLE)
+
+    @strawberry.field(description="Any entity: person, agency, context, object or event.")
+    def entity(self, info: Info, id: strawberry.ID, as_of: AsOf = None, valid_at: ValidAt = None) -> types.Entity:
+        return _entity(info, id, as_of, valid_at)
+
+    @strawberry.field(description="People matching every criterion given: name (part of any recorded name, any case), date of birth, agency identifier (SCHEME:VALUE).")
+    def search_people(
+        self, info: Info, name: Optional[str] = None, date_of_birth: Optional[str] = None, identifier: Optional[str] = None,
+        first: Optional[int] = None, after: Optional[str] = None, as_of: AsOf = None,
+    ) -> types.EntityPage:
+        c = ctx(info)
+        c.require("searchPeople")
+        if name is not None and len(name.strip()) < 2:
+            raise BadInput("name: give at least two characters")
+        if name is None and date_of_birth is None and identifier is None:
+            raise BadInput("give at least one of name, dateOfBirth, identifier")
+        view = c.view(as_of)
+        found = page(c.store.search(view, PEOPLE, name=name.strip() if name else None, date_of_birth=date_of_birth, identifier=identifier), first, after)
+        items = [c.entity(e, view) for e in (c.store.entity(i, view) for i in found.items) if e is not None]
+        return types.EntityPage(total_count=found.total, items=items, page_info=types.page_info(found))
+
+    @strawberry.field(description="A person's merged multi-agency chronology, oldest first.")
+    def chronology(
+        self, info: Info, person_id: strawberry.ID, from_: From = None,
+        to: To = None, as_of: AsOf = None, first: Optional[int] = None, after: Optional[str] = None,
+    ) -> types.ChronologyPage:
+        c = ctx(info)
+        c.require("chronology")
+        entries = chron.chronology(c.store, c.view(as_of), person_id, utc(from_), utc(to))
+        p = page(entries, first, after)
+        for e in p.items:
+            c.returned.update(e.assertion_ids)
+        return types.ChronologyPage(person_id=person_id, total_count=p.total, items=[types.ChronologyEntry.of(e) for e in p.items], page_info=types.page_info(p))
+
+    @strawberry.field(description="Where an assertion came from: recorder, agency, source record, method, grading, corrections, and other agencies' corroborating or contradicting assertions.")
+    def provenance(self, info: Info, assertion_id: strawberry.ID, as_of: AsOf = None) -> types.Provenance:
+        c = ctx(info)
+        c.require("provenance")
+        return types.provenance_of(c, prov.trace(c.store, c.view(as_of), assertion_id))
+
+
+@strawberry.type
+class Mutation:
+    @strawberry.mutation(description="Record a batch of records (the import record format) atomically. Your agency and identity come from your token; without a scope a record is visible to your agency only.")
+    def record_assertions(self, info: Info, records: list[JSON]) -> types.RecordResult:
+        c = ctx(info)
+        c.require("record")
+        written = writing.record(c.store, c.principal, list(records))
+        return types.RecordResult(written=len(written), assertions=[c.show(a) for a in written])
+
+    @strawberry.mutation(description="Correct one of your agency's assertions: a new assertion that supersedes it.")
+    def correct_assertion(
+        self, info: Info, assertion_id: strawberry.ID, value: Optional[JSON] = None, object: Optional[strawberry.ID] = None,
+        source_ref: Optional[str] = None, method: Optional[str] = None, status: Optional[str] = None,
+    ) -> types.Assertion:
+        c = ctx(info)
+        c.require("record")
+        return c.show(writing.correct(c.store, c.principal, assertion_id, value, object, source_ref, method, status))
+
+    @strawberry.mutation(description="Retract one of your agency's assertions, saying why.")
+    def retract_assertion(self, info: Info, assertion_id: strawberry.ID, reason: str, source_ref: Optional[str] = None) -> types.Assertion:
+        c = ctx(info)
+        c.require("record")
+        return c.show(writing.retract(c.store, c.principal, assertion_id, reason, source_ref))
+
+
+schema = strawberry.Schema(
+    query=Query,
+    mutation=Mutation,
+    extensions=[
+        lambda: QueryDepthLimiter(max_depth=MAX_DEPTH),
+        lambda: MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
+        lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
+        lambda: ParserCache(maxsize=256),  # the caches behind these are shared across requests
+        lambda: ValidationCache(maxsize=256),
+    ],
+)

@@ -1,0 +1,189 @@
+"""GraphQL output types, and their construction from domain objects.
+
+Every assertion that leaves the service goes through `Context.show`, which applies the
+caller's disclosure rules and notes the id for the audit log.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import Enum
+from typing import TYPE_CHECKING, Generic, Optional, TypeVar
+
+import strawberry
+from strawberry.scalars import JSON
+
+from .. import chronology as chron
+from .. import model, provenance as prov
+from ..paging import Page
+
+if TYPE_CHECKING:
+    from .context import Context
+
+T = TypeVar("T")
+
+
+@strawberry.type(description="One thing one agency recorded, with its provenance.")
+class Assertion:
+    id: strawberry.ID
+    subject: str
+    predicate: str
+    object: Optional[str] = strawberry.field(description="The linked entity's id, for a link.")
+    value: Optional[JSON] = strawberry.field(description="The value, for an attribute; the reason, for a retraction.")
+    role: Optional[str]
+    valid_from: Optional[datetime]
+    valid_to: Optional[datetime]
+    recorded_at: datetime
+    recorded_by: str
+    agency: str
+    source_ref: str = strawberry.field(description="The recording agency's own record id.")
+    method: str = strawberry.field(description="observed, self_reported, third_party, document or inferred.")
+    status: str = strawberry.field(description="fact, opinion, allegation or professional_judgement.")
+    source_reliability: Optional[str]
+    information_confidence: Optional[str]
+    scope: str = strawberry.field(description="The access scope expression.")
+    handling: str = strawberry.field(description="The condition on onward sharing.")
+    supersedes: Optional[str]
+    retraction: bool
+
+    @classmethod
+    def of(cls, a: model.Assertion) -> "Assertion":
+        return cls(
+            id=strawberry.ID(a.id), subject=a.subject, predicate=a.predicate, object=a.object, value=a.value,
+            role=a.role, valid_from=a.valid_from, valid_to=a.valid_to, recorded_at=a.recorded_at,
+            recorded_by=a.recorded_by, agency=a.agency, source_ref=a.source_ref, method=a.method,
+            status=a.status, source_reliability=a.source_reliability,
+            information_confidence=a.information_confidence, scope=a.scope, handling=a.handling,
+            supersedes=a.supersedes, retraction=a.retraction,
+        )
+
+
+@strawberry.enum
+class Direction(Enum):
+    OUT = "out"
+    IN = "in"
+
+
+@strawberry.type(description="Another entity, as the caller may see it.")
+class EntityRef:
+    id: strawberry.ID
+    kind: Optional[str] = strawberry.field(description="Null when the caller may not see the entity itself.")
+    label: Optional[str] = strawberry.field(description="Its name, or a pseudonym for analysts without identity authorisation.")
+
+
+@strawberry.type(description="A link from or to an entity, with the assertion it rests on.")
+class Link:
+    predicate: str
+    role: Optional[str]
+    direction: Direction
+    other: EntityRef
+    assertion: Assertion
+
+
+@strawberry.type(description="A person, agency, context, object or event, as the caller may see it.")
+class Entity:
+    id: strawberry.ID
+    kind: str
+    label: Optional[str]
+    attributes: list[Assertion] = strawberry.field(description="Attribute values, each with its provenance.")
+    links: list[Link]
+
+
+@strawberry.type
+class PageInfo:
+    end_cursor: Optional[str]
+    has_next_page: bool
+
+
+@strawberry.type
+class EntityPage:
+    total_count: int
+    items: list[Entity]
+    page_info: PageInfo
+
+
+@strawberry.type(description="One dated event in a person's merged multi-agency chronology.")
+class ChronologyEntry:
+    event_id: strawberry.ID
+    kind: str
+    occurred_on: Optional[datetime]
+    ended_on: Optional[datetime]
+    agency: str
+    source_ref: str
+    recorded_by: str
+    status: str = strawberry.field(description="Whether the event record is fact, opinion, allegation or professional judgement.")
+    is_fact: bool
+    role: Optional[str]
+    summary: Optional[str]
+    action_taken: Optional[str]
+    outcome: Optional[str]
+    assertion_ids: list[strawberry.ID]
+
+    @classmethod
+    def of(cls, e: chron.ChronologyEntry) -> "ChronologyEntry":
+        return cls(
+            event_id=strawberry.ID(e.event_id), kind=e.kind, occurred_on=e.occurred_on, ended_on=e.ended_on,
+            agency=e.agency, source_ref=e.source_ref, recorded_by=e.recorded_by, status=e.status,
+            is_fact=e.status == "fact", role=e.role, summary=e.summary, action_taken=e.action_taken,
+            outcome=e.outcome, assertion_ids=[strawberry.ID(i) for i in e.assertion_ids],
+        )
+
+
+@strawberry.type
+class ChronologyPage:
+    person_id: strawberry.ID
+    total_count: int
+    items: list[ChronologyEntry]
+    page_info: PageInfo
+
+
+@strawberry.type(description="Where an assertion came from and how it stands against others.")
+class Provenance:
+    assertion: Assertion
+    recorded_by: str
+    agency: str
+    source_ref: str
+    method: str
+    status: str
+    source_reliability: Optional[str]
+    information_confidence: Optional[str]
+    reached_hub_via: str = strawberry.field(description="How the assertion reached the hub.")
+    current: bool = strawberry.field(description="False once a visible correction or retraction supersedes it.")
+    supersedes: Optional[Assertion]
+    superseded_by: list[Assertion]
+    corroborated_by: list[Assertion] = strawberry.field(description="Other agencies' assertions of the same thing.")
+    contradicted_by: list[Assertion] = strawberry.field(description="Other agencies' different values for a one-value attribute.")
+
+
+@strawberry.type
+class Me:
+    subject: str
+    agency: str
+    roles: list[str]
+    auths: list[str]
+    purpose: Optional[str]
+    pseudonymous: bool
+
+
+@strawberry.type
+class RecordResult:
+    written: int
+    assertions: list[Assertion]
+
+
+def page_info(p: Page) -> PageInfo:  # type: ignore[type-arg]
+    return PageInfo(end_cursor=p.end_cursor, has_next_page=p.has_next)
+
+
+def provenance_of(ctx: "Context", t: prov.Trace) -> Provenance:
+    a = t.assertion
+    return Provenance(
+        assertion=ctx.show(a), recorded_by=a.recorded_by, agency=a.agency, source_ref=a.source_ref,
+        method=a.method, status=a.status, source_reliability=a.source_reliability,
+        information_confidence=a.information_confidence,
+        reached_hub_via=f"recorded by {a.agency} ({a.recorded_by}) from its record {a.source_ref}",
+        current=t.current, supersedes=ctx.show(t.supersedes) if t.supersedes else None,
+        superseded_by=[ctx.show(x) for x in t.superseded_by],
+        corroborated_by=[ctx.show(x) for x in t.corroborated_by],
+        contradicted_by=[ctx.show(x) for x in t.contradicted_by],
+    )

@@ -1,0 +1,148 @@
+"""The `graphsvc` command: serve, import, demo, token, schema."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+from typing import Callable, Sequence
+
+DEFAULT_DB = "graphsvc.db"
+
+
+def _db(args: argparse.Namespace) -> str:
+    return args.db or os.environ.get("GRAPHSVC_DB") or DEFAULT_DB
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from .bulk import import_file
+    from .ingest import IngestError
+    from .store import open_store
+
+    with open_store(_db(args)) as store:
+        try:
+            result = import_file(store, args.file, progress=None if not args.no_progress else False)
+        except IngestError as exc:
+            print(f"import rejected: {args.file}: {exc}", file=sys.stderr)
+            return 1
+        except OSError as exc:
+            print(f"import failed: {exc}", file=sys.stderr)
+            return 1
+    print(f"imported {args.file}: {result.records} records, {result.written} new assertions")
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from . import demo
+
+    if args.out in (None, "-"):
+        count = demo.write(sys.stdout, scale=args.scale, seed=args.seed)
+    else:
+        count = demo.write(args.out, scale=args.scale, seed=args.seed)
+    print(f"wrote {count} records", file=sys.stderr)
+    return 0
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    from .contracts import write_contracts
+
+    for path in write_contracts(Path(args.dir)):
+        print(f"wrote {path}")
+    return 0
+
+
+def build_service(db: str):
+    from .api.app import Service, pseudonym_key
+    from .api.auth import Verifier
+    from .principal import Pseudonyms
+    from .store import open_store
+
+    return Service(store=open_store(db), verifier=Verifier.from_env(db), pseudonyms=Pseudonyms(pseudonym_key(db)))
+
+
+def load_demo_if_empty(service, scale: str = "small") -> int:
+    from . import demo
+    from .bulk import import_records
+
+    if service.store.count():
+        return 0
+    return import_records(service.store, list(demo.generate(scale))).written
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import logging
+
+    import uvicorn
+
+    from .api.app import create_app
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    service = build_service(_db(args))
+    if args.demo:
+        written = load_demo_if_empty(service)
+        print(f"demo data: {written} assertions loaded" if written else "demo data: store not empty, nothing loaded", file=sys.stderr)
+    # No access log: query strings can carry names; the audit log is where requests are recorded.
+    uvicorn.run(create_app(service), host=args.host, port=args.port, access_log=False, log_level="info")
+    return 0
+
+
+def cmd_token(args: argparse.Namespace) -> int:
+    from .api.auth import issue_local_token
+    from .principal import ROLES
+
+    roles = args.role
+    unknown = [r for r in roles if r not in ROLES]
+    if unknown:
+        print(f"unknown role(s) {', '.join(unknown)}: use {', '.join(ROLES)}", file=sys.stderr)
+        return 2
+    print(issue_local_token(_db(args), sub=args.sub, agency=args.agency, roles=roles, auths=args.auth, purpose=args.purpose, ttl_seconds=args.ttl))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="graphsvc", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    def command(name: str, handler: Callable[[argparse.Namespace], int], help: str) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help, description=help)
+        p.set_defaults(handler=handler)
+        return p
+
+    p = command("serve", cmd_serve, "Serve the GraphQL API (/graphql, GraphiQL in a browser) and /health.")
+    p.add_argument("--db", help=f"store file (default $GRAPHSVC_DB or {DEFAULT_DB})")
+    p.add_argument("--demo", action="store_true", help="load the small demo data into an empty store first")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8000)
+
+    p = command("token", cmd_token, "Print a local bearer token signed with the key beside the store.")
+    p.add_argument("--sub", required=True, help="the caller's id")
+    p.add_argument("--agency", required=True)
+    p.add_argument("--role", action="append", required=True, help="practitioner, mash, analyst, auditor, admin (repeatable)")
+    p.add_argument("--auth", action="append", default=[], help="an authorisation token (repeatable)")
+    p.add_argument("--purpose", help="why you are asking; required for identities and patterns")
+    p.add_argument("--ttl", type=int, default=8 * 3600, help="seconds the token is valid")
+    p.add_argument("--db", help=f"store file (default $GRAPHSVC_DB or {DEFAULT_DB})")
+
+    p = command("import", cmd_import, "Import a JSON Lines file atomically: all records or none.")
+    p.add_argument("file")
+    p.add_argument("--db", help=f"store file (default $GRAPHSVC_DB or {DEFAULT_DB})")
+    p.add_argument("--no-progress", action="store_true", help="never show a progress bar")
+
+    p = command("demo", cmd_demo, "Write synthetic, seeded demo data as JSON Lines.")
+    p.add_argument("--scale", choices=("small", "large-la"), default="small")
+    p.add_argument("--seed", type=int, default=7)
+    p.add_argument("--out", help="file to write (default: standard output)")
+
+    p = command("schema", cmd_schema, "Write the checked-in contracts (vocabulary, record schema, GraphQL SDL).")
+    p.add_argument("--dir", default="schema")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return int(args.handler(args) or 0)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

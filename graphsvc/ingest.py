@@ -1,0 +1,340 @@
+"""Validate records (JSON Lines or GraphQL input) and turn them into assertions.
+
+Every error is collected, not only the first, and names the record (line), the field path
+and what is wrong; nothing is written unless the whole batch is good.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any, Callable, Iterable, Iterator, Optional, Protocol
+
+import fastjsonschema
+from jsonschema import Draft202012Validator
+
+from . import records, scope as scopes, vocabulary as v
+from .model import Assertion, View, assertion_id, parse_time, utcnow
+
+# Two validators per record type: a compiled one for the fast yes (bulk import speed), and
+# jsonschema, which names every problem, for records the fast one rejects.
+_FAST = {name: fastjsonschema.compile({**schema, "$schema": "http://json-schema.org/draft-07/schema#"}) for name, schema in records.RECORD_TYPES.items()}
+_VALIDATORS = {name: Draft202012Validator(schema) for name, schema in records.RECORD_TYPES.items()}
+CLOCK_SKEW = timedelta(minutes=5)
+
+
+@dataclass(frozen=True)
+class RecordError:
+    line: int  # 1-based line in the file, or the index in a GraphQL batch
+    path: str  # JSON path of the field, "$" for the record itself
+    message: str
+
+    def __str__(self) -> str:
+        return f"line {self.line}: {self.path}: {self.message}"
+
+
+class IngestError(ValueError):
+    def __init__(self, errors: list[RecordError]):
+        self.errors = errors
+        super().__init__(f"{len(errors)} error(s); nothing was written:\n" + "\n".join(str(e) for e in errors[:200]))
+
+
+class Lookup(Protocol):
+    """What validation needs from a store: existing entities and assertions, as seen by `view`
+    (None: everything, for trusted bulk import)."""
+
+    def kind_of(self, entity_id: str, view: Optional[View] = None) -> Optional[str]: ...
+
+    def assertion(self, assertion_id: str, view: Optional[View] = None) -> Optional[Assertion]: ...
+
+
+@dataclass(frozen=True)
+class Recorder:
+    """Who is writing, when the records come through the API: taken from the token, never the input."""
+
+    agency: str
+    recorded_by: str
+
+
+def _path(parts: Iterable[Any]) -> str:
+    out = "$"
+    for p in parts:
+        out += f"[{p}]" if isinstance(p, int) else f".{p}"
+    return out
+
+
+def _check_value(predicate: v.Predicate, value: Any) -> Optional[str]:
+    kind = predicate.value_type
+    if kind == "bool":
+        return None if isinstance(value, bool) else "must be true or false"
+    if not isinstance(value, str):
+        return f"must be a string ({kind})"
+    if kind == "enum" and value not in predicate.choices:
+        return f"must be one of {', '.join(predicate.choices)}"
+    if kind in ("date", "datetime"):
+        try:
+            parse_time(value)
+        except ValueError:
+            return f"is not a valid {kind} (ISO 8601)"
+        if kind == "date" and len(value) != 10:
+            return "must be a date (YYYY-MM-DD)"
+    if kind == "text" and not value.strip():
+        return "must not be empty"
+    return None
+
+
+class Batch:
+    """Turns validated records into assertions, tracking entities and assertions the batch
+    itself creates so later records may refer to them."""
+
+    def __init__(self, lookup: Lookup, view: Optional[View], recorder: Optional[Recorder], now: datetime):
+        self.lookup = lookup
+        self.view = view
+        self.recorder = recorder
+        self.now = now
+        self.errors: list[RecordError] = []
+        self.assertions: dict[str, Assertion] = {}
+        self.kinds: dict[str, str] = {}
+
+    # -- lookups that see the batch as well as the store
+    def kind_of(self, entity_id: str) -> Optional[str]:
+        return self.kinds.get(entity_id) or self.lookup.kind_of(entity_id, self.view)
+
+    def find(self, assertion_id: str) -> Optional[Assertion]:
+        return self.assertions.get(assertion_id) or self.lookup.assertion(assertion_id, self.view)
+
+    def error(self, line: int, path: Iterable[Any], message: str) -> None:
+        self.errors.append(RecordError(line, _path(path), message))
+
+    # -- one record
+    def add(self, line: int, record: Any) -> None:
+        if not isinstance(record, dict):
+            return self.error(line, [], "a record must be a JSON object")
+        if self.recorder is not None:
+            # The token says who is recording; the input may not claim otherwise.
+            for key in ("agency", "recorded_by", "recorded_at"):
+                if key in record:
+                    return self.error(line, [key], "is set from your token and may not be given")
+            record = {**record, "agency": self.recorder.agency, "recorded_by": self.recorder.recorded_by}
+        kind = record.get("type")
+        validator = _VALIDATORS.get(kind) if isinstance(kind, str) else None
+        if validator is None:
+            return self.error(line, ["type"], f"must be one of {', '.join(records.RECORD_TYPES)}")
+        try:
+            _FAST[kind](record)
+        except fastjsonschema.JsonSchemaException:
+            schema_errors = sorted(validator.iter_errors(record), key=lambda e: list(e.absolute_path))
+            for e in schema_errors:
+                self.error(line, e.absolute_path, e.message)
+            if schema_errors:
+                return
+        before = len(self.errors)
+        prov = self._provenance(line, record)
+        if len(self.errors) > before:
+            return
+        getattr(self, f"_{kind}")(line, record, prov)
+
+    def _provenance(self, line: int, r: dict[str, Any]) -> dict[str, Any]:
+        times: dict[str, Optional[datetime]] = {}
+        for key in ("recorded_at", "valid_from", "valid_to"):
+            times[key] = None
+            if r.get(key) is not None:
+                try:
+                    times[key] = parse_time(r[key])
+                except ValueError:
+                    self.error(line, [key], "is not a valid ISO 8601 date-time")
+        recorded_at = times["recorded_at"] or self.now
+        if recorded_at > self.now + CLOCK_SKEW:
+            self.error(line, ["recorded_at"], "is in the future")
+        if times["valid_from"] and times["valid_to"] and times["valid_to"] < times["valid_from"]:
+            self.error(line, ["valid_to"], "is before valid_from")
+        try:
+            scopes.validate(r.get("scope", ""))
+        except scopes.ScopeError as exc:
+            self.error(line, ["scope"], str(exc))
+        return {
+            "agency": r["agency"],
+            "recorded_by": r["recorded_by"],
+            "source_ref": r["source_ref"],
+            "recorded_at": recorded_at,
+            "valid_from": times["valid_from"],
+            "valid_to": times["valid_to"],
+            "method": r["method"],
+            "status": r["status"],
+            "source_reliability": r.get("source_reliability"),
+            "information_confidence": r.get("information_confidence"),
+            "scope": r.get("scope", ""),
+            "handling": r.get("handling", v.DEFAULT_HANDLING),
+            "notify_owner": r.get("notify_owner", False),
+        }
+
+    def _put(self, line: int, path: list[Any], part: str, prov: dict[str, Any], **fields: Any) -> None:
+        a = Assertion(
+            id=assertion_id(prov["agency"], prov["source_ref"], part),
+            object=fields.pop("object", None),
+            value=fields.pop("value", None),
+            role=fields.pop("role", None),
+            supersedes=fields.pop("supersedes", None),
+            retraction=fields.pop("retraction", False),
+            **fields,
+            **prov,
+        )
+        twin = self.assertions.get(a.id)
+        if twin is not None and twin.content() != a.content():
+            return self.error(line, path, f"agency {a.agency} source_ref {a.source_ref!r} appears twice in this batch with different content")
+        # Re-importing the same agency record is a no-op; changing it needs a correction.
+        stored = self.lookup.assertion(a.id, None)
+        if stored is not None:
+            if stored.content() != a.content():
+                self.error(line, path, f"agency {a.agency} source_ref {a.source_ref!r} was already recorded with different content; record a correction (supersedes) instead")
+            return
+        self.assertions[a.id] = a
+
+    def _entity_kind(self, line: int, path: list[Any], entity_id: str, kind: str) -> bool:
+        known = self.kind_of(entity_id)
+        if known is not None and known != kind:
+            self.error(line, path, f"{entity_id} is already recorded as a {known}, not a {kind}")
+            return False
+        self.kinds[entity_id] = kind
+        return True
+
+    def _attributes(self, line: int, entity_id: str, kind: str, attributes: dict[str, Any], prov: dict[str, Any]) -> None:
+        for name, raw in attributes.items():
+            predicate = v.PREDICATES[name]
+            if kind not in predicate.subjects:
+                self.error(line, ["attributes", name], f"is not an attribute of a {kind}")
+                continue
+            values = raw if isinstance(raw, list) else [raw]
+            if predicate.functional and len(values) > 1:
+                self.error(line, ["attributes", name], "takes one value")
+                continue
+            for i, value in enumerate(values):
+                problem = _check_value(predicate, value)
+                path = ["attributes", name] + ([i] if isinstance(raw, list) else [])
+                if problem:
+                    self.error(line, path, problem)
+                    continue
+                self._put(line, path, f"attr:{name}:{i}", prov, subject=entity_id, predicate=name, value=value)
+
+    def _entity(self, line: int, r: dict[str, Any], prov: dict[str, Any]) -> None:
+        if not self._entity_kind(line, ["id"], r["id"], r["kind"]):
+            return
+        self._put(line, ["kind"], "kind", prov, subject=r["id"], predicate=v.KIND, value=r["kind"])
+        self._attributes(line, r["id"], r["kind"], r.get("attributes", {}), prov)
+
+    def _event(self, line: int, r: dict[str, Any], prov: dict[str, Any]) -> None:
+        event, kind = r["id"], r["kind"]
+        if not self._entity_kind(line, ["id"], event, kind):
+            return
+        times = {}
+        for key in ("occurred_on", "ended_on"):
+            if key in r:
+                try:
+                    times[key] = parse_time(r[key])
+                except ValueError:
+                    self.error(line, [key], "is not a valid ISO 8601 date-time")
+        if "occurred_on" in times and "ended_on" in times and times["ended_on"] < times["occurred_on"]:
+            self.error(line, ["ended_on"], "is before occurred_on")
+        # An event is valid from when it happened, unless the record says otherwise.
+        prov = {**prov, "valid_from": prov["valid_from"] or times.get("occurred_on")}
+        self._put(line, ["kind"], "kind", prov, subject=event, predicate=v.KIND, value=kind)
+        attributes = {**r.get("attributes", {}), **{k: r[k] for k in ("occurred_on", "ended_on") if k in r}}
+        self._attributes(line, event, kind, attributes, prov)
+        for i, p in enumerate(r.get("participants", [])):
+            self._link(line, ["participants", i, "id"], f"participant:{p['id']}:{p['role']}", prov, p["id"], "involved_in", event, p["role"])
+        if "occurred_at" in r:
+            self._link(line, ["occurred_at"], f"occurred_at:{r['occurred_at']}", prov, event, "occurred_at", r["occurred_at"], None)
+        for key in ("found_at", "found_with"):
+            for i, target in enumerate(r.get(key, [])):
+                self._link(line, [key, i], f"{key}:{target}", prov, event, key, target, None)
+
+    def _link(self, line: int, path: list[Any], part: str, prov: dict[str, Any], subject: str, predicate_name: str, obj: str, role: Optional[str]) -> None:
+        if self._check_link(line, path, subject, predicate_name, obj, role):
+            self._put(line, path, part, prov, subject=subject, predicate=predicate_name, object=obj, role=role)
+
+    def _check_link(self, line: int, path: list[Any], subject: str, predicate_name: str, obj: str, role: Optional[str]) -> bool:
+        predicate = v.PREDICATES[predicate_name]
+        ok = True
+        for end, entity, allowed in (("subject", subject, predicate.subjects), ("object", obj, predicate.objects)):
+            kind = self.kind_of(entity)
+            if kind is None:
+                self.error(line, path, f"unknown {end} entity {entity!r}")
+                ok = False
+            elif kind not in allowed:
+                self.error(line, path, f"{predicate_name} cannot have a {kind} as its {end} (allowed: {', '.join(sorted(allowed))})")
+                ok = False
+        if role is not None and role not in predicate.roles:
+            self.error(line, path, f"{predicate_name} takes no role {role!r}" + (f" (allowed: {', '.join(predicate.roles)})" if predicate.roles else ""))
+            ok = False
+        return ok
+
+    def _target(self, line: int, key: str, target_id: str, prov: dict[str, Any]) -> Optional[Assertion]:
+        target = self.find(target_id)
+        if target is None:
+            self.error(line, [key], f"unknown assertion {target_id!r}")
+        elif target.agency != prov["agency"]:
+            self.error(line, [key], f"assertion {target_id} was recorded by {target.agency}; only that agency may correct or retract it")
+        elif target.retraction:
+            self.error(line, [key], f"assertion {target_id} is a retraction and cannot be changed")
+        else:
+            return target
+        return None
+
+    def _assertion(self, line: int, r: dict[str, Any], prov: dict[str, Any]) -> None:
+        predicate = v.PREDICATES[r["predicate"]]
+        if predicate.is_link:
+            if "object" not in r or "value" in r:
+                return self.error(line, ["object"], f"{predicate.name} links two entities: give object, not value")
+            if not self._check_link(line, ["object"], r["subject"], predicate.name, r["object"], r.get("role")):
+                return
+        else:
+            if "value" not in r or "object" in r or "role" in r:
+                return self.error(line, ["value"], f"{predicate.name} is an attribute: give value, not object or role")
+            kind = self.kind_of(r["subject"])
+            if kind is None:
+                return self.error(line, ["subject"], f"unknown entity {r['subject']!r}")
+            if kind not in predicate.subjects:
+                return self.error(line, ["predicate"], f"{predicate.name} is not an attribute of a {kind}")
+            problem = _check_value(predicate, r["value"])
+            if problem:
+                return self.error(line, ["value"], problem)
+        if "supersedes" in r:
+            target = self._target(line, "supersedes", r["supersedes"], prov)
+            if target is None:
+                return
+            if (target.subject, target.predicate) != (r["subject"], r["predicate"]):
+                return self.error(line, ["supersedes"], f"a correction must keep the subject and predicate of {target.id} ({target.subject} {target.predicate})")
+        self._put(line, [], "", prov, subject=r["subject"], predicate=predicate.name, object=r.get("object"), value=r.get("value"), role=r.get("role"), supersedes=r.get("supersedes"))
+
+    def _retraction(self, line: int, r: dict[str, Any], prov: dict[str, Any]) -> None:
+        target = self._target(line, "retracts", r["retracts"], prov)
+        if target is not None:
+            self._put(line, [], "", prov, subject=target.subject, predicate=target.predicate, value=r["reason"], supersedes=target.id, retraction=True)
+
+
+def prepare(
+    rows: Iterable[tuple[int, Any]],
+    lookup: Lookup,
+    view: Optional[View] = None,
+    recorder: Optional[Recorder] = None,
+    now: Optional[datetime] = None,
+) -> list[Assertion]:
+    """Validate (line, record) pairs; return the assertions, or raise IngestError with every error."""
+    batch = Batch(lookup, view, recorder, now or utcnow())
+    for line, record in rows:
+        batch.add(line, record)
+    if batch.errors:
+        raise IngestError(batch.errors)
+    return list(batch.assertions.values())
+
+
+def read_jsonl(lines: Iterable[str], errors: list[RecordError]) -> Iterator[tuple[int, Any]]:
+    """Parse JSON Lines, recording unparseable lines as errors; blank lines are skipped."""
+    for number, text in enumerate(lines, start=1):
+        if not text.strip():
+            continue
+        try:
+            yield number, json.loads(text)
+        except json.JSONDecodeError as exc:
+            errors.append(RecordError(number, "$", f"not valid JSON: {exc.msg} at column {exc.colno}"))

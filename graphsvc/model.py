@@ -1,0 +1,177 @@
+"""Domain types: assertions, the view a reader has of them, entities as a reader sees them."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import asdict, dataclass, field, fields, replace
+from datetime import datetime, timezone
+from typing import Any, Iterable, Optional
+
+from . import scope as scopes
+from .vocabulary import KIND
+
+Scalar = str | int | float | bool
+
+
+def utcnow() -> datetime:
+    # Millisecond precision: the precision records are written and read back in.
+    now = datetime.now(timezone.utc)
+    return now.replace(microsecond=now.microsecond // 1000 * 1000)
+
+
+def parse_time(text: str) -> datetime:
+    """ISO 8601 date or date-time; a date means its midnight UTC, a naive time means UTC."""
+    value = datetime.fromisoformat(text.replace("Z", "+00:00")) if "T" in text or " " in text else datetime.fromisoformat(text + "T00:00:00+00:00")
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=timezone.utc)
+    return value.astimezone(timezone.utc)
+
+
+def format_time(value: datetime | None) -> str | None:
+    if value is None:
+        return None
+    return value.astimezone(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def assertion_id(agency: str, source_ref: str, part: str = "") -> str:
+    """Deterministic, so that importing the same agency record twice finds the first copy."""
+    digest = hashlib.sha256(f"{agency}\x1f{source_ref}\x1f{part}".encode()).hexdigest()
+    return "a-" + digest[:24]
+
+
+@dataclass(frozen=True, slots=True)
+class Assertion:
+    """One thing one agency recorded: a link between entities or an attribute value.
+
+    Never updated: a correction or a retraction is a new Assertion that `supersedes` this one.
+    """
+
+    id: str
+    subject: str
+    predicate: str
+    object: Optional[str]  # an entity id, for links
+    value: Optional[Scalar]  # a scalar, for attributes
+    role: Optional[str]  # qualifier on a link: victim, suspect, sibling ...
+    valid_from: Optional[datetime]
+    valid_to: Optional[datetime]
+    recorded_at: datetime
+    recorded_by: str
+    agency: str
+    source_ref: str
+    method: str
+    status: str
+    source_reliability: Optional[str]
+    information_confidence: Optional[str]
+    scope: str
+    handling: str
+    supersedes: Optional[str] = None
+    retraction: bool = False
+    notify_owner: bool = False  # tell the owning agency when another agency views it
+
+    @property
+    def is_link(self) -> bool:
+        return self.object is not None
+
+    def valid_at(self, when: datetime) -> bool:
+        return (self.valid_from is None or self.valid_from <= when) and (self.valid_to is None or when < self.valid_to)
+
+    def content(self) -> tuple[Any, ...]:
+        """Everything but the record time: two imports of the same agency record compare equal."""
+        return tuple(getattr(self, f.name) for f in fields(self) if f.name != "recorded_at")
+
+    def to_record(self) -> dict[str, Any]:
+        out = asdict(self)
+        for key in ("valid_from", "valid_to", "recorded_at"):
+            out[key] = format_time(out[key])
+        return out
+
+    @classmethod
+    def from_record(cls, data: dict[str, Any]) -> "Assertion":
+        values = dict(data)
+        for key in ("valid_from", "valid_to", "recorded_at"):
+            if values.get(key) is not None:
+                values[key] = parse_time(values[key])
+        return cls(**{f.name: values.get(f.name, f.default) for f in fields(cls)})
+
+    def with_(self, **changes: Any) -> "Assertion":
+        return replace(self, **changes)
+
+
+@dataclass(frozen=True, slots=True)
+class View:
+    """What a reader may see: their authorisation tokens, and the time slice they ask for.
+
+    `as_of` is record time (what had been recorded by then); `valid_at` is valid time
+    (what was true then). None means now / any time.
+    """
+
+    auths: frozenset[str] = frozenset()
+    agency: Optional[str] = None
+    as_of: Optional[datetime] = None
+    valid_at: Optional[datetime] = None
+
+    def may_see(self, assertion: Assertion) -> bool:
+        return scopes.visible(assertion.scope, self.auths)
+
+    def at(self, as_of: Optional[datetime] = None, valid_at: Optional[datetime] = None) -> "View":
+        return replace(self, as_of=as_of, valid_at=valid_at)
+
+
+class _Trusted(View):
+    """The trusted reader used by import, export and integrity checks: sees everything."""
+
+    __slots__ = ()
+
+    def may_see(self, assertion: Assertion) -> bool:
+        return True
+
+
+TRUSTED = _Trusted()
+
+
+@dataclass(frozen=True, slots=True)
+class Entity:
+    """An entity as one reader sees it: only the current assertions that reader may see."""
+
+    id: str
+    kind: str
+    assertions: tuple[Assertion, ...]  # attributes and outgoing links
+    incoming: tuple[Assertion, ...] = ()  # links pointing at this entity
+
+    def values(self, predicate: str) -> list[Scalar]:
+        return [a.value for a in self.assertions if a.predicate == predicate and a.value is not None]
+
+    def first(self, predicate: str) -> Optional[Scalar]:
+        found = self.values(predicate)
+        return found[0] if found else None
+
+    @property
+    def attributes(self) -> list[Assertion]:
+        return [a for a in self.assertions if not a.is_link and a.predicate != KIND]
+
+    @property
+    def links(self) -> list[Assertion]:
+        return [a for a in self.assertions if a.is_link]
+
+
+def current(candidates: Iterable[Assertion], superseders: dict[str, list[Assertion]], view: View) -> list[Assertion]:
+    """The assertions a view shows: visible, recorded by as_of, not superseded by a visible
+    assertion recorded by as_of, not retractions, and valid at valid_at.
+
+    Supersession only counts when the reader can see the superseding assertion: a hidden
+    correction must change nothing the reader can observe.
+    """
+
+    def shown(a: Assertion) -> bool:
+        return view.may_see(a) and (view.as_of is None or a.recorded_at <= view.as_of)
+
+    out = []
+    for a in candidates:
+        if a.retraction or not shown(a):
+            continue
+        if any(shown(s) for s in superseders.get(a.id, ())):
+            continue
+        if view.valid_at is not None and not a.valid_at(view.valid_at):
+            continue
+        out.append(a)
+    return out

@@ -1,0 +1,84 @@
+"""Who is asking: a principal, what its roles allow, and how identities are shown to it.
+
+Roles decide which operations a principal may call; authorisation tokens decide which
+assertions it may see (scope.py). Both come from a verified token, never from a request.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Optional
+
+from .errors import Forbidden
+from .model import View
+
+ROLES: dict[str, str] = {
+    "practitioner": "Works with children and families for one agency: looks people up, reads chronologies, records information.",
+    "mash": "Sits in the Multi-Agency Safeguarding Hub: everything a practitioner does, plus the risk-pattern queries.",
+    "analyst": "Looks for patterns across many children; sees pseudonyms unless holding the identity authorisation.",
+    "auditor": "Traces facts to their sources and reviews who saw what; reads provenance, access logs and decisions.",
+    "admin": "Runs the service: health, imports, audit verification.",
+}
+
+# Holding this authorisation lets an analyst see names and identifiers.
+IDENTITY = "identity"
+
+READ = frozenset({"practitioner", "mash", "analyst", "auditor", "admin"})
+OPERATIONS: dict[str, frozenset[str]] = {
+    "me": READ,
+    "entity": frozenset({"practitioner", "mash", "analyst", "auditor"}),
+    "searchPeople": frozenset({"practitioner", "mash", "analyst", "auditor"}),
+    "chronology": frozenset({"practitioner", "mash", "analyst", "auditor"}),
+    "provenance": frozenset({"practitioner", "mash", "analyst", "auditor"}),
+    "patterns": frozenset({"mash", "analyst"}),
+    "record": frozenset({"practitioner", "mash"}),
+}
+# Operations that return identities or patterns need a stated purpose, which is recorded.
+NEEDS_PURPOSE = frozenset({"entity", "searchPeople", "chronology", "patterns"})
+
+
+@dataclass(frozen=True)
+class Principal:
+    subject: str
+    agency: str
+    roles: frozenset[str]
+    auths: frozenset[str]
+    purpose: Optional[str] = None
+
+    def view(self, as_of: Optional[datetime] = None, valid_at: Optional[datetime] = None) -> View:
+        return View(auths=self.auths, agency=self.agency, as_of=as_of, valid_at=valid_at)
+
+    @property
+    def pseudonymous(self) -> bool:
+        """Analysts see pseudonyms unless they hold the identity authorisation (whatever other
+        roles they hold); other roles work with named people."""
+        return "analyst" in self.roles and IDENTITY not in self.auths
+
+    def require(self, operation: str) -> None:
+        allowed = OPERATIONS[operation]
+        if not self.roles & allowed:
+            raise Forbidden(f"{operation} needs one of the roles {', '.join(sorted(allowed))}")
+        if operation == "searchPeople" and self.pseudonymous:
+            raise Forbidden("searching by name or identifier needs the identity authorisation")
+        if operation in NEEDS_PURPOSE and not (self.purpose and self.purpose.strip()):
+            raise Forbidden(f"{operation} returns identities or patterns: state a purpose in your token")
+
+
+class Pseudonyms:
+    """Stable pseudonyms: the same entity gets the same pseudonym in every result and every
+    query, and nothing can be computed back from one without the key."""
+
+    def __init__(self, key: bytes):
+        self.key = key
+
+    def of(self, entity_id: str, kind: str = "person") -> str:
+        digest = hmac.new(self.key, entity_id.encode(), hashlib.sha256).digest()
+        return f"{kind.capitalize()} {base64.b32encode(digest[:5]).decode()}"
+
+    def token(self, value: str) -> str:
+        digest = hmac.new(self.key, b"value\x1f" + value.encode(), hashlib.sha256).digest()
+        return "PSN:" + base64.b32encode(digest[:10]).decode()

@@ -1,0 +1,77 @@
+"""The GraphStore port: what every backend must answer.
+
+Every read takes a View and returns only what that view may see, current as of `as_of` and
+valid at `valid_at`: filtering happens inside the store, before anything is counted or paged.
+A view of None is the trusted, unfiltered reader used by import, export and integrity checks,
+never by the API.
+"""
+
+from __future__ import annotations
+
+import abc
+from typing import Iterable, Iterator, Optional, Sequence
+
+from ..model import Assertion, Entity, View
+from ..vocabulary import PEOPLE
+
+
+class StoreUnavailable(RuntimeError):
+    """The backing database cannot be reached; the API answers 503."""
+
+
+class GraphStore(abc.ABC):
+    # -- writes
+    @abc.abstractmethod
+    def append(self, assertions: Sequence[Assertion]) -> int:
+        """Append all or none, atomically and durably; returns how many were written.
+        Assertions are never updated or deleted."""
+
+    # -- single reads
+    @abc.abstractmethod
+    def assertion(self, assertion_id: str, view: Optional[View] = None) -> Optional[Assertion]:
+        """The assertion if the view may see it and it was recorded by as_of, superseded or not."""
+
+    @abc.abstractmethod
+    def kind_of(self, entity_id: str, view: Optional[View] = None) -> Optional[str]:
+        """The entity's kind, if the view can see a current assertion of it."""
+
+    @abc.abstractmethod
+    def superseders(self, assertion_id: str, view: Optional[View] = None) -> list[Assertion]:
+        """Visible assertions (corrections and retractions) that supersede this one."""
+
+    # -- entity reads
+    @abc.abstractmethod
+    def about(self, entity_id: str, view: Optional[View], predicates: Optional[Iterable[str]] = None, incoming: bool = False) -> list[Assertion]:
+        """Current visible assertions with the entity as subject (or, if incoming, as object)."""
+
+    def entity(self, entity_id: str, view: Optional[View]) -> Optional[Entity]:
+        kind = self.kind_of(entity_id, view)
+        if kind is None:
+            return None
+        return Entity(entity_id, kind, tuple(self.about(entity_id, view)), tuple(self.about(entity_id, view, incoming=True)))
+
+    @abc.abstractmethod
+    def search(self, view: Optional[View], kinds: Iterable[str] = PEOPLE, name: Optional[str] = None, date_of_birth: Optional[str] = None, identifier: Optional[str] = None) -> list[str]:
+        """Ids of visible entities of these kinds matching every criterion given (name: case-
+        insensitive substring; the others exact), sorted by id."""
+
+    # -- whole-store
+    @abc.abstractmethod
+    def log(self) -> Iterator[Assertion]:
+        """Every assertion, in the order written (for export and integrity checks)."""
+
+    @abc.abstractmethod
+    def count(self) -> int: ...
+
+    @abc.abstractmethod
+    def ping(self) -> bool:
+        """Whether the backing database answers (for /health)."""
+
+    @abc.abstractmethod
+    def close(self) -> None: ...
+
+    def __enter__(self) -> "GraphStore":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

@@ -1,0 +1,191 @@
+"""The zero-setup store: a durable SQLite log (WAL) and an in-memory projection kept in step.
+
+SQLite is the truth; the projection (indexes by subject, object, value and supersession, plus
+a networkx graph of links) is rebuilt from it on open and updated only after a commit, so a
+crash can never leave the two disagreeing.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from collections import defaultdict
+from pathlib import Path
+from typing import Iterable, Iterator, Optional, Sequence
+
+import networkx as nx
+
+from .. import vocabulary as v
+from ..model import TRUSTED, Assertion, View, current, format_time, parse_time
+from . import sql
+from .base import GraphStore
+
+_TIME_COLUMNS = ("valid_from", "valid_to", "recorded_at")
+
+
+def _row(a: Assertion) -> tuple[object, ...]:
+    out = []
+    for column in sql.COLUMNS:
+        value = getattr(a, column)
+        if column in _TIME_COLUMNS:
+            value = format_time(value)
+        elif column == "value":
+            value = None if value is None else json.dumps(value)
+        elif column in ("retraction", "notify_owner"):
+            value = int(value)
+        out.append(value)
+    return tuple(out)
+
+
+def _assertion(row: Sequence[object]) -> Assertion:
+    data = dict(zip(sql.COLUMNS, row))
+    for column in _TIME_COLUMNS:
+        data[column] = parse_time(data[column]) if data[column] is not None else None  # type: ignore[arg-type]
+    data["value"] = None if data["value"] is None else json.loads(data["value"])  # type: ignore[arg-type]
+    data["retraction"] = bool(data["retraction"])
+    data["notify_owner"] = bool(data["notify_owner"])
+    return Assertion(**data)  # type: ignore[arg-type]
+
+
+def connect(path: str | Path) -> sqlite3.Connection:
+    db = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
+    db.execute("PRAGMA journal_mode=WAL")
+    # FULL: an acknowledged write is on disk before we say so.
+    db.execute("PRAGMA synchronous=FULL")
+    db.execute("PRAGMA foreign_keys=ON")
+    db.executescript(sql.SCHEMA)
+    return db
+
+
+class EmbeddedStore(GraphStore):
+    def __init__(self, path: str | Path):
+        self.path = Path(path)
+        self.db = connect(self.path)
+        self.lock = threading.RLock()
+        self.graph = nx.MultiDiGraph()  # links only, keyed by assertion id
+        self._all: dict[str, Assertion] = {}
+        self._subject: dict[str, list[Assertion]] = defaultdict(list)
+        self._object: dict[str, list[Assertion]] = defaultdict(list)
+        self._superseders: dict[str, list[Assertion]] = defaultdict(list)
+        self._values: dict[tuple[str, object], list[Assertion]] = defaultdict(list)  # exact-match attributes
+        self._names: list[Assertion] = []
+        for row in self.db.execute(sql.SELECT_LOG):
+            self._index(_assertion(row))
+
+    # -- projection
+    def _index(self, a: Assertion) -> None:
+        self._all[a.id] = a
+        self._subject[a.subject].append(a)
+        if a.object is not None:
+            self._object[a.object].append(a)
+            self.graph.add_edge(a.subject, a.object, key=a.id)
+        if a.supersedes is not None:
+            self._superseders[a.supersedes].append(a)
+        if a.predicate in ("date_of_birth", "identifier"):
+            self._values[(a.predicate, a.value)].append(a)
+        elif a.predicate == "name":
+            self._names.append(a)
+
+    # -- writes
+    def append(self, assertions: Sequence[Assertion]) -> int:
+        if not assertions:
+            return 0
+        with self.lock:
+            try:
+                self.db.execute("BEGIN IMMEDIATE")
+                self.db.executemany(sql.INSERT_ASSERTION, (_row(a) for a in assertions))
+                self.db.execute("COMMIT")
+            except BaseException:
+                if self.db.in_transaction:
+                    self.db.execute("ROLLBACK")
+                raise
+            for a in assertions:
+                self._index(a)
+        return len(assertions)
+
+    # -- reads
+    def _current(self, candidates: Iterable[Assertion], view: Optional[View]) -> list[Assertion]:
+        return current(candidates, self._superseders, view or TRUSTED)
+
+    def assertion(self, assertion_id: str, view: Optional[View] = None) -> Optional[Assertion]:
+        a = self._all.get(assertion_id)
+        if a is None or view is None:
+            return a
+        if not view.may_see(a) or (view.as_of is not None and a.recorded_at > view.as_of):
+            return None
+        return a
+
+    def kind_of(self, entity_id: str, view: Optional[View] = None) -> Optional[str]:
+        for a in self._current((a for a in self._subject.get(entity_id, ()) if a.predicate == v.KIND), view):
+            return str(a.value)
+        return None
+
+    def superseders(self, assertion_id: str, view: Optional[View] = None) -> list[Assertion]:
+        return [s for s in self._superseders.get(assertion_id, ()) if self.assertion(s.id, view) is not None]
+
+    def about(self, entity_id: str, view: Optional[View], predicates: Optional[Iterable[str]] = None, incoming: bool = False) -> list[Assertion]:
+        index = self._object if incoming else self._subject
+        wanted = set(predicates) if predicates is not None else None
+        return self._current((a for a in index.get(entity_id, ()) if wanted is None or a.predicate in wanted), view)
+
+    def search(self, view: Optional[View], kinds: Iterable[str] = v.PEOPLE, name: Optional[str] = None, date_of_birth: Optional[str] = None, identifier: Optional[str] = None) -> list[str]:
+        kinds = set(kinds)
+        # Start from the most selective criterion the index can answer; then check the rest.
+        if identifier is not None:
+            candidates = self._values.get(("identifier", identifier), [])
+        elif date_of_birth is not None:
+            candidates = self._values.get(("date_of_birth", date_of_birth), [])
+        elif name is not None:
+            needle = name.casefold()
+            candidates = [a for a in self._names if needle in str(a.value).casefold()]
+        else:
+            raise ValueError("give at least one of name, date_of_birth, identifier")
+        found = []
+        for entity_id in sorted({a.subject for a in self._current(candidates, view)}):
+            if self.kind_of(entity_id, view) not in kinds:
+                continue
+            if not self._matches(entity_id, view, name, date_of_birth, identifier):
+                continue
+            found.append(entity_id)
+        return found
+
+    def _matches(self, entity_id: str, view: Optional[View], name: Optional[str], date_of_birth: Optional[str], identifier: Optional[str]) -> bool:
+        shown = self.about(entity_id, view, ("name", "date_of_birth", "identifier"))
+        if name is not None and not any(a.predicate == "name" and name.casefold() in str(a.value).casefold() for a in shown):
+            return False
+        if date_of_birth is not None and not any(a.predicate == "date_of_birth" and a.value == date_of_birth for a in shown):
+            return False
+        if identifier is not None and not any(a.predicate == "identifier" and a.value == identifier for a in shown):
+            return False
+        return True
+
+    def log(self) -> Iterator[Assertion]:
+        with self.lock:
+            rows = self.db.execute(sql.SELECT_LOG).fetchall()
+        return (_assertion(r) for r in rows)
+
+    def count(self) -> int:
+        return len(self._all)
+
+    def ping(self) -> bool:
+        try:
+            with self.lock:
+                self.db.execute(sql.PING).fetchone()
+            return True
+        except sqlite3.Error:
+            return False
+
+    def meta(self, key: str) -> Optional[str]:
+        with self.lock:
+            row = self.db.execute(sql.GET_META, (key,)).fetchone()
+        return row[0] if row else None
+
+    def set_meta(self, key: str, value: str) -> None:
+        with self.lock:
+            self.db.execute(sql.PUT_META, (key, value))
+
+    def close(self) -> None:
+        with self.lock:
+            self.db.close()
+

@@ -1,0 +1,69 @@
+"""A real server for tests: the real app under uvicorn on a loopback port, real HTTP."""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterable, Optional
+
+import httpx
+import uvicorn
+
+from graphsvc.api.app import Service, create_app, pseudonym_key
+from graphsvc.api.auth import Verifier, issue_local_token
+from graphsvc.principal import Pseudonyms
+from graphsvc.store.base import GraphStore
+
+
+def make_service(store: GraphStore, db: Path) -> Service:
+    return Service(store=store, verifier=Verifier.local(db), pseudonyms=Pseudonyms(pseudonym_key(db)))
+
+
+class LiveServer:
+    def __init__(self, service: Service, db: Path):
+        self.service = service
+        self.db = db
+        self.server = uvicorn.Server(uvicorn.Config(create_app(service), host="127.0.0.1", port=0, log_level="warning", access_log=False, lifespan="off"))
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+
+    def __enter__(self) -> "LiveServer":
+        self.thread.start()
+        deadline = time.monotonic() + 20
+        while not self.server.started:
+            if time.monotonic() > deadline or not self.thread.is_alive():
+                raise RuntimeError("test server did not start")
+            time.sleep(0.01)
+        port = self.server.servers[0].sockets[0].getsockname()[1]
+        self.url = f"http://127.0.0.1:{port}"
+        self.http = httpx.Client(base_url=self.url, timeout=30)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.http.close()
+        self.server.should_exit = True
+        self.thread.join(timeout=10)
+
+    def token(self, sub: str = "pro-test", agency: str = "police", roles: Iterable[str] = ("practitioner",), auths: Iterable[str] = (), purpose: Optional[str] = "section 47 enquiry", ttl: int = 600) -> str:
+        return issue_local_token(self.db, sub=sub, agency=agency, roles=roles, auths=auths, purpose=purpose, ttl_seconds=ttl)
+
+    def post(self, query: str, variables: Optional[dict[str, Any]] = None, token: Optional[str] = None, **kw: Any) -> httpx.Response:
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        headers.update(kw.pop("headers", {}))
+        return self.http.post("/graphql", json={"query": query, "variables": variables or {}}, headers=headers, **kw)
+
+    def gql(self, query: str, variables: Optional[dict[str, Any]] = None, token: Optional[str] = None, **kw: Any) -> dict[str, Any]:
+        response = self.post(query, variables, token or self.token(**kw))
+        assert response.status_code == 200, response.text
+        return response.json()
+
+    def data(self, query: str, variables: Optional[dict[str, Any]] = None, **kw: Any) -> dict[str, Any]:
+        body = self.gql(query, variables, **kw)
+        assert "errors" not in body, body["errors"]
+        return body["data"]
+
+    def error_code(self, query: str, variables: Optional[dict[str, Any]] = None, **kw: Any) -> str:
+        body = self.gql(query, variables, **kw)
+        assert body.get("errors"), body
+        return body["errors"][0]["extensions"]["code"]

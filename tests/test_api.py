@@ -1,0 +1,228 @@
+"""The GraphQL API over real HTTP: authentication, roles, disclosure, chronology, provenance."""
+
+from __future__ import annotations
+
+import time
+
+import jwt
+import pytest
+from cryptography.hazmat.primitives.asymmetric import ec
+
+import scenario
+
+PERSON = """query($id: ID!, $asOf: DateTime) { person(id: $id, asOf: $asOf) {
+  id kind label attributes { id predicate value agency } links { predicate role direction other { id kind label } assertion { id agency } } } }"""
+CHRONOLOGY = """query($id: ID!, $from: DateTime, $to: DateTime, $first: Int, $after: String) {
+  chronology(personId: $id, from: $from, to: $to, first: $first, after: $after) {
+    totalCount pageInfo { endCursor hasNextPage }
+    items { eventId kind occurredOn agency sourceRef status isFact role summary actionTaken assertionIds } } }"""
+PROVENANCE = """query($id: ID!, $asOf: DateTime) { provenance(assertionId: $id, asOf: $asOf) {
+  recordedBy agency sourceRef method status sourceReliability informationConfidence reachedHubVia current
+  assertion { id value } supersedes { id value } supersededBy { id value } corroboratedBy { id agency } contradictedBy { id agency value } } }"""
+
+SHARED_AUTHS = ("police", "csc", "health", "mash")
+
+
+@pytest.fixture
+def world(live, store):
+    scenario.load(store)
+    return live
+
+
+def attrs(person, predicate):
+    return [a["value"] for a in person["attributes"] if a["predicate"] == predicate]
+
+
+# -- authentication
+def other_key_token():
+    key = ec.generate_private_key(ec.SECP256R1())
+    now = int(time.time())
+    return jwt.encode({"iss": "graphsvc-local", "aud": "graphsvc", "sub": "x", "iat": now, "exp": now + 600, "agency": "police", "roles": ["practitioner"]}, key, algorithm="ES256")
+
+
+@pytest.mark.parametrize("header", [
+    None, "", "Bearer", "Basic dXNlcjpwYXNz", "Bearer not-a-jwt", "Bearer " + other_key_token(),
+    "Bearer " + jwt.encode({"sub": "x"}, "a-shared-secret-that-is-long-enough-for-hs256", algorithm="HS256"),
+])
+def test_no_data_without_a_valid_token(world, header):
+    headers = {"Authorization": header} if header is not None else {}
+    response = world.http.post("/graphql", json={"query": '{ person(id: "child-1") { label } }'}, headers=headers)
+    assert response.status_code == 401
+    body = response.json()
+    assert "data" not in body
+    assert body["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+    assert "Robin" not in response.text
+
+
+def test_an_expired_token_is_refused(world):
+    token = world.token(ttl=-120)
+    response = world.post('{ me { subject } }', token=token)
+    assert response.status_code == 401
+    assert "expired" in response.json()["errors"][0]["message"]
+
+
+def test_health_needs_no_token_and_says_whether_the_store_answers(world):
+    response = world.http.get("/health")
+    assert response.status_code == 200 and response.json()["status"] == "ok"
+    world.service.store.close()
+    assert world.http.get("/health").status_code == 503
+
+
+def test_graphiql_in_a_browser(world):
+    response = world.http.get("/graphql", headers={"Accept": "text/html"})
+    assert response.status_code == 200 and "graphiql" in response.text.lower()
+
+
+# -- roles and purpose
+def test_roles_decide_operations(world):
+    assert world.error_code(PERSON, {"id": "child-1"}, roles=["admin"]) == "FORBIDDEN"
+    assert world.error_code('mutation { retractAssertion(assertionId: "x", reason: "r") { id } }', roles=["auditor"]) == "FORBIDDEN"
+    assert world.error_code('{ searchPeople(name: "Robin") { totalCount } }', roles=["analyst"]) == "FORBIDDEN"
+    assert world.data('{ searchPeople(name: "Robin") { totalCount } }', roles=["analyst"], auths=["identity"])["searchPeople"]["totalCount"] == 1
+
+
+def test_identities_need_a_stated_purpose(world):
+    body = world.gql(PERSON, {"id": "child-1"}, purpose=None)
+    assert body["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+    assert "purpose" in body["errors"][0]["message"]
+    assert world.data("{ me { purpose agency roles } }", purpose=None)["me"]["agency"] == "police"
+
+
+# -- reading
+def test_person_with_provenance_per_value(world):
+    p = world.data(PERSON, {"id": "child-1"}, auths=SHARED_AUTHS)["person"]
+    assert p["kind"] == "child" and p["label"] == "Robin Testperson"
+    assert sorted(attrs(p, "date_of_birth")) == ["2010-05-06", "2010-06-05"]  # health's and police's (corrected)
+    assert {(l["predicate"], l["direction"], l["other"]["id"], l["role"]) for l in p["links"]} == {
+        ("involved_in", "OUT", "contact-1", "subject"), ("involved_in", "OUT", "incident-1", "victim"),
+        ("involved_in", "OUT", "mis-1", "subject"), ("associates_with", "OUT", "adult-1", None),
+    }
+
+
+def test_scopes_hide_the_police_only_link(world):
+    police = world.data(PERSON, {"id": "child-1"}, auths=["police"])["person"]
+    csc = world.data(PERSON, {"id": "child-1"}, agency="csc", auths=["csc"])["person"]
+    assert scenario.INTEL in {l["assertion"]["id"] for l in police["links"]}
+    assert scenario.INTEL not in {l["assertion"]["id"] for l in csc["links"]}
+
+
+def test_hidden_and_missing_ids_are_indistinguishable(world):
+    hidden = world.gql(PERSON, {"id": "adult-1"}, auths=[])["errors"][0]
+    missing = world.gql(PERSON, {"id": "adult-9"}, auths=[])["errors"][0]
+    assert hidden["extensions"]["code"] == missing["extensions"]["code"] == "NOT_FOUND"
+    assert hidden["message"].replace("adult-1", "X") == missing["message"].replace("adult-9", "X")
+    hidden = world.gql(PROVENANCE, {"id": scenario.INTEL}, auths=["csc"])["errors"][0]
+    missing = world.gql(PROVENANCE, {"id": "a-000000000000000000000000"}, auths=["csc"])["errors"][0]
+    assert hidden["message"].replace(scenario.INTEL, "X") == missing["message"].replace("a-000000000000000000000000", "X")
+
+
+def test_as_of_returns_the_state_before_the_correction(world):
+    now = world.data(PERSON, {"id": "child-1"}, auths=["police"])["person"]
+    before = world.data(PERSON, {"id": "child-1", "asOf": "2026-03-15T00:00:00Z"}, auths=["police"])["person"]
+    assert sorted(attrs(now, "date_of_birth")) == ["2010-05-06", "2010-06-05"]
+    assert sorted(attrs(before, "date_of_birth")) == ["2010-05-06", "2010-05-06"]
+    assert scenario.DOB_OLD in {a["id"] for a in before["attributes"]}
+    assert scenario.DOB_OLD not in {a["id"] for a in now["attributes"]}
+    early = world.gql(PERSON, {"id": "child-1", "asOf": "2025-12-01T00:00:00Z"})
+    assert early["errors"][0]["extensions"]["code"] == "NOT_FOUND"
+
+
+def test_chronology(world):
+    c = world.data(CHRONOLOGY, {"id": "child-1"}, auths=SHARED_AUTHS)["chronology"]
+    assert c["totalCount"] == 3
+    assert [(e["eventId"], e["agency"], e["sourceRef"], e["kind"], e["isFact"], e["role"]) for e in c["items"]] == [
+        ("contact-1", "csc", "CSC-CONTACT-1", "contact", True, "subject"),
+        ("incident-1", "police", "POL-INC-1", "incident", False, "victim"),
+        ("mis-1", "police", "POL-MIS-1", "missing_episode", True, "subject"),
+    ]
+    assert c["items"][0]["actionTaken"] == "Strategy discussion held"
+    assert c["items"][1]["status"] == "allegation"
+    assert all(e["assertionIds"] for e in c["items"])
+    window = world.data(CHRONOLOGY, {"id": "child-1", "from": "2026-01-15T00:00:00Z", "to": "2026-02-15T00:00:00Z"}, auths=SHARED_AUTHS)["chronology"]
+    assert [e["eventId"] for e in window["items"]] == ["incident-1"]
+    # Paging: two pages of 2 and 1, with a cursor.
+    first = world.data(CHRONOLOGY, {"id": "child-1", "first": 2}, auths=SHARED_AUTHS)["chronology"]
+    assert first["pageInfo"]["hasNextPage"] and len(first["items"]) == 2
+    rest = world.data(CHRONOLOGY, {"id": "child-1", "first": 2, "after": first["pageInfo"]["endCursor"]}, auths=SHARED_AUTHS)["chronology"]
+    assert [e["eventId"] for e in rest["items"]] == ["mis-1"] and not rest["pageInfo"]["hasNextPage"]
+    # Without the shared authorisations the events are invisible, and so not counted.
+    assert world.data(CHRONOLOGY, {"id": "child-1"}, auths=[])["chronology"]["totalCount"] == 0
+
+
+def test_chronology_bad_window(world):
+    assert world.error_code(CHRONOLOGY, {"id": "child-1", "from": "2026-03-01T00:00:00Z", "to": "2026-01-01T00:00:00Z"}) == "BAD_USER_INPUT"
+
+
+def test_provenance(world):
+    p = world.data(PROVENANCE, {"id": scenario.DOB_OLD}, auths=["police", "health"])["provenance"]
+    assert (p["recordedBy"], p["agency"], p["sourceRef"], p["method"], p["status"]) == ("pro-police-1", "police", scenario.CHILD_REF, "observed", "fact")
+    assert p["current"] is False
+    assert [s["id"] for s in p["supersededBy"]] == [scenario.DOB_FIX]
+    assert [c["id"] for c in p["corroboratedBy"]] == [scenario.HEALTH_DOB]
+    fix = world.data(PROVENANCE, {"id": scenario.DOB_FIX}, auths=["police", "health"])["provenance"]
+    assert fix["supersedes"]["id"] == scenario.DOB_OLD and fix["current"] is True
+    assert [(c["agency"], c["value"]) for c in fix["contradictedBy"]] == [("health", "2010-05-06")]
+    intel = world.data(PROVENANCE, {"id": scenario.INTEL}, auths=["police"])["provenance"]
+    assert (intel["sourceReliability"], intel["informationConfidence"], intel["status"]) == ("2", "C", "allegation")
+    # As of before the correction, nothing supersedes the old value.
+    then = world.data(PROVENANCE, {"id": scenario.DOB_OLD, "asOf": "2026-03-01T00:00:00Z"}, auths=["police"])["provenance"]
+    assert then["current"] is True and then["supersededBy"] == []
+
+
+# -- disclosure
+def test_analysts_without_identity_see_stable_pseudonyms(world):
+    q = '{ person(id: "child-1") { label attributes { predicate value } links { other { id label } } } }'
+    a = world.data(q, roles=["analyst"], auths=SHARED_AUTHS)["person"]
+    b = world.data(q, roles=["analyst"], auths=SHARED_AUTHS, sub="another-analyst")["person"]
+    assert a == b  # stable across queries and callers
+    assert a["label"].startswith("Child ") and "Robin" not in str(a)
+    assert attrs(a, "name") == [a["label"]]
+    assert all(v.startswith("PSN:") for v in attrs(a, "identifier"))
+    assert sorted(attrs(a, "date_of_birth")) == ["2010", "2010"]
+    adult_labels = {l["other"]["label"] for l in a["links"] if l["other"]["id"] == "adult-1"}
+    assert all(label is None or label.startswith("Adult ") for label in adult_labels)
+    named = world.data(q, roles=["analyst"], auths=[*SHARED_AUTHS, "identity"])["person"]
+    assert named["label"] == "Robin Testperson"
+
+
+# -- writing
+RECORD = "mutation($records: [JSON!]!) { recordAssertions(records: $records) { written assertions { id agency recordedBy scope value } } }"
+
+
+def test_record_takes_recorder_and_agency_from_the_token(world, store):
+    rec = {"type": "assertion", "subject": "child-1", "predicate": "gender", "value": "female", "source_ref": "CSC-9", "method": "self_reported", "status": "fact"}
+    out = world.data(RECORD, {"records": [rec]}, sub="sw-7", agency="csc", auths=["csc"])["recordAssertions"]
+    assert out["written"] == 1
+    assert (out["assertions"][0]["agency"], out["assertions"][0]["recordedBy"], out["assertions"][0]["scope"]) == ("csc", "sw-7", "csc")
+    before = store.count()
+    body = world.gql(RECORD, {"records": [{**rec, "source_ref": "CSC-10", "agency": "police"}]}, agency="csc")
+    assert body["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT" and "token" in body["errors"][0]["message"]
+    assert store.count() == before
+
+
+def test_a_bad_batch_changes_nothing_and_names_every_problem(world, store):
+    before = list(store.log())
+    records = [
+        {"type": "assertion", "subject": "child-1", "predicate": "gender", "value": "male", "source_ref": "P-1", "method": "observed", "status": "fact"},
+        {"type": "assertion", "subject": "child-404", "predicate": "gender", "value": "male", "source_ref": "P-2", "method": "observed", "status": "fact"},
+        {"type": "assertion", "subject": "child-1", "predicate": "gender", "value": "male", "source_ref": "P-3", "method": "telepathy", "status": "fact"},
+    ]
+    error = world.gql(RECORD, {"records": records}, auths=["police"])["errors"][0]
+    assert error["extensions"]["code"] == "BAD_USER_INPUT"
+    assert "records[1]" in error["message"] and "child-404" in error["message"]
+    assert "records[2]" in error["message"] and "method" in error["message"]
+    assert list(store.log()) == before
+
+
+def test_correct_and_retract(world):
+    fixed = world.data('mutation($id: ID!) { correctAssertion(assertionId: $id, value: "2010-06-06") { id value supersedes } }', {"id": scenario.DOB_FIX}, auths=["police"])["correctAssertion"]
+    assert fixed["supersedes"] == scenario.DOB_FIX and fixed["value"] == "2010-06-06"
+    p = world.data(PERSON, {"id": "child-1"}, auths=["police"])["person"]
+    assert "2010-06-06" in attrs(p, "date_of_birth") and "2010-06-05" not in attrs(p, "date_of_birth")
+    gone = world.data('mutation($id: ID!) { retractAssertion(assertionId: $id, reason: "wrong child") { id retraction supersedes } }', {"id": scenario.INTEL}, auths=["police"])["retractAssertion"]
+    assert gone["retraction"] and gone["supersedes"] == scenario.INTEL
+    p = world.data(PERSON, {"id": "child-1"}, auths=["police"])["person"]
+    assert scenario.INTEL not in {l["assertion"]["id"] for l in p["links"]}
+    # Another agency cannot correct police's record, and cannot even find a hidden one.
+    assert world.error_code('mutation($id: ID!) { correctAssertion(assertionId: $id, value: "x") { id } }', {"id": scenario.HEALTH_DOB}, auths=["health", "police"]) == "BAD_USER_INPUT"
+    assert world.error_code('mutation($id: ID!) { retractAssertion(assertionId: $id, reason: "x") { id } }', {"id": scenario.INTEL}, agency="csc", auths=["csc"]) == "NOT_FOUND"

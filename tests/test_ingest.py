@@ -1,0 +1,128 @@
+"""Bulk import: validation that names line and field, atomicity, idempotence."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from graphsvc.bulk import import_file, import_records
+from graphsvc.ingest import IngestError
+from graphsvc.model import assertion_id
+from records import entity, event, link, retraction, value
+
+
+def write(path, records):
+    path.write_text("".join((r if isinstance(r, str) else json.dumps(r)) + "\n" for r in records))
+    return path
+
+
+def good_records():
+    return [
+        entity("child-1", "child", attributes={"name": "Kit Example", "date_of_birth": "2011-02-03"}),
+        entity("venue-1", "venue", attributes={"name": "Late Shop"}),
+        link("child-1", "seen_at", "venue-1", valid_from="2026-01-05T22:00:00Z"),
+        event("mis-1", "missing_episode", "2026-01-05T18:00:00Z", ended_on="2026-01-06T01:00:00Z",
+              attributes={"episode_type": "missing", "risk_grade": "medium"},
+              participants=[{"id": "child-1", "role": "subject"}], found_at=["venue-1"]),
+    ]
+
+
+def test_a_good_file_imports(store, tmp_path):
+    result = import_file(store, write(tmp_path / "ok.jsonl", good_records()))
+    assert result.records == 4
+    # entity child: kind+2 attrs; venue: kind+name; link; event: kind, type, risk, occurred_on, ended_on, participant, found_at
+    assert result.written == 3 + 2 + 1 + 7 == store.count()
+
+
+def test_a_bad_file_changes_nothing_and_every_error_names_line_and_field(store, tmp_path):
+    import_records(store, [entity("child-0", "child")])
+    before = list(store.log())
+    records = good_records()
+    records.insert(1, "{not json")  # line 2
+    records[2]["attributes"]["name"] = 42  # line 3: wrong type
+    records.append(link("child-1", "seen_at", "nowhere-9"))  # line 6: unknown id
+    records.append({**value("child-1", "date_of_birth", "2011-13-45")})  # line 7: bad date
+    records.append({**entity("child-2", "child"), "scope": "a|b&c"})  # line 8: bad scope
+    records.append({**entity("child-3", "child"), "method": "guessed"})  # line 9: bad enum
+    records.append(link("child-1", "lives_at", "venue-1"))  # line 10: wrong object kind
+    with pytest.raises(IngestError) as info:
+        import_file(store, write(tmp_path / "bad.jsonl", records))
+    found = {(e.line, e.path) for e in info.value.errors}
+    assert (2, "$") in found
+    assert (3, "$.attributes.name") in found
+    assert (6, "$.object") in found
+    assert (7, "$.value") in found
+    assert (8, "$.scope") in found
+    assert (9, "$.method") in found
+    assert (10, "$.object") in found
+    messages = {e.line: e.message for e in info.value.errors}
+    assert "nowhere-9" in messages[6]
+    assert "mixed" in messages[8]
+    assert "address" in messages[10]
+    assert list(store.log()) == before
+
+
+@pytest.mark.parametrize("record, path, words", [
+    ({"type": "nonsense"}, "$.type", "must be one of"),
+    ([1, 2], "$", "JSON object"),
+    ({**entity("c-1", "child"), "extra": 1}, "$", "extra"),
+    ({k: v for k, v in entity("c-1", "child").items() if k != "agency"}, "$", "agency"),
+    (entity("c-1", "child", recorded_at="2999-01-01T00:00:00Z"), "$.recorded_at", "future"),
+    (link("c-0", "seen_at", "c-0", valid_from="2026-02-01", valid_to="2026-01-01"), "$.valid_to", "before valid_from"),
+    (link("c-0", "involved_in", "c-0", role="sibling"), "$.object", "missing_episode"),
+    (value("c-0", "seen_at", "x"), "$.object", "links two entities"),
+    (value("c-0", "looked_after", "yes"), "$.value", "true or false"),
+    (retraction("a-000000000000000000000000"), "$.retracts", "unknown assertion"),
+])
+def test_each_kind_of_bad_record_is_named(store, record, path, words):
+    import_records(store, [entity("c-0", "child")])
+    with pytest.raises(IngestError) as info:
+        import_records(store, [record])
+    assert any(e.path == path and words in e.message for e in info.value.errors), info.value.errors
+    assert store.count() == 1
+
+
+def test_reimport_is_idempotent(store, tmp_path):
+    path = write(tmp_path / "ok.jsonl", good_records())
+    import_file(store, path)
+    log = list(store.log())
+    again = import_file(store, path)
+    assert again.written == 0
+    assert list(store.log()) == log
+
+
+def test_reimport_with_changed_content_is_refused(store):
+    rec = entity("child-1", "child", attributes={"name": "A"})
+    import_records(store, [rec])
+    with pytest.raises(IngestError, match="already recorded with different content"):
+        import_records(store, [{**rec, "attributes": {"name": "B"}}])
+
+
+def test_only_the_recording_agency_may_correct(store):
+    rec = entity("child-1", "child", agency="police", attributes={"name": "A"})
+    import_records(store, [rec])
+    target = assertion_id("police", rec["source_ref"], "attr:name:0")
+    with pytest.raises(IngestError, match="only that agency"):
+        import_records(store, [value("child-1", "name", "B", agency="csc", supersedes=target)])
+    with pytest.raises(IngestError, match="keep the subject and predicate"):
+        import_records(store, [value("child-1", "gender", "x", agency="police", supersedes=target)])
+
+
+def test_records_may_refer_to_entities_earlier_in_the_same_file(store):
+    import_records(store, [entity("a-1", "adult"), entity("c-1", "child"), link("c-1", "associates_with", "a-1")])
+    assert [a.object for a in store.about("c-1", None, ["associates_with"])] == ["a-1"]
+
+
+def test_an_entity_cannot_change_kind(store):
+    import_records(store, [entity("x-1", "child")])
+    with pytest.raises(IngestError, match="already recorded as a child"):
+        import_records(store, [entity("x-1", "adult", agency="csc")])
+
+
+def test_not_utf8(store, tmp_path):
+    path = tmp_path / "latin1.jsonl"
+    path.write_bytes(b'{"type": "entity", "id": "c\xe9"}\n')
+    with pytest.raises(IngestError, match="UTF-8"):
+        import_file(store, path)
+    assert store.count() == 0

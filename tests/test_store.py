@@ -1,0 +1,160 @@
+"""The assertion graph and the embedded store: append-only, bitemporal, scoped."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+from hypothesis import HealthCheck, given, settings, strategies as st
+
+from graphsvc.bulk import import_records
+from graphsvc.model import View, assertion_id, parse_time
+from graphsvc.scope import visible
+from graphsvc.store import EmbeddedStore
+from records import entity, link, retraction, value
+
+POLICE = View(auths=frozenset({"police"}), agency="police")
+CSC = View(auths=frozenset({"csc"}), agency="csc")
+
+
+def kid(store, id="child-1", agency="police", scope="", **kw):
+    import_records(store, [entity(id, "child", agency=agency, scope=scope, attributes={"name": "Sam Testcase"}, **kw)])
+
+
+def test_append_only_at_the_database_level(store):
+    kid(store)
+    db = sqlite3.connect(store.path)
+    with pytest.raises(sqlite3.DatabaseError, match="append-only"):
+        db.execute("UPDATE assertions SET value = '\"x\"'")
+    with pytest.raises(sqlite3.DatabaseError, match="append-only"):
+        db.execute("DELETE FROM assertions")
+    db.close()
+    assert store.count() == 2
+
+
+def test_a_correction_adds_and_never_overwrites(store):
+    rec = entity("child-1", "child", recorded_at="2026-01-01T10:00:00Z", attributes={"date_of_birth": "2012-05-01"})
+    import_records(store, [rec])
+    old = assertion_id("police", rec["source_ref"], "attr:date_of_birth:0")
+    fix = value("child-1", "date_of_birth", "2012-06-01", recorded_at="2026-02-01T10:00:00Z", supersedes=old)
+    import_records(store, [fix])
+    # Both versions are still in the log, unchanged.
+    log = {a.id: a for a in store.log()}
+    assert log[old].value == "2012-05-01"
+    assert store.count() == 3
+    assert [a.value for a in store.about("child-1", POLICE, ["date_of_birth"])] == ["2012-06-01"]
+    # What we knew before the correction was recorded:
+    before = POLICE.at(as_of=parse_time("2026-01-15"))
+    assert [a.value for a in store.about("child-1", before, ["date_of_birth"])] == ["2012-05-01"]
+    # Before anything was recorded, the child does not exist.
+    assert store.entity("child-1", POLICE.at(as_of=parse_time("2025-12-31"))) is None
+    assert [s.value for s in store.superseders(old, POLICE)] == ["2012-06-01"]
+
+
+def test_a_retraction_removes_the_fact_from_the_current_view_only(store):
+    kid(store)
+    rec = link("child-1", "seen_at", "park-1", recorded_at="2026-03-01T00:00:00Z")
+    import_records(store, [entity("park-1", "park", recorded_at="2026-01-01T00:00:00Z"), rec])
+    target = assertion_id("police", rec["source_ref"])
+    import_records(store, [retraction(target, recorded_at="2026-03-02T00:00:00Z")])
+    assert store.about("child-1", POLICE, ["seen_at"]) == []
+    assert [a.id for a in store.about("child-1", POLICE.at(as_of=parse_time("2026-03-01T12:00:00Z")), ["seen_at"])] == [target]
+    assert store.assertion(target, POLICE) is not None  # provenance can still reach it
+
+
+def test_valid_time(store):
+    kid(store)
+    import_records(store, [
+        entity("addr-1", "address"), entity("addr-2", "address"),
+        link("child-1", "lives_at", "addr-1", valid_from="2020-01-01", valid_to="2024-01-01"),
+        link("child-1", "lives_at", "addr-2", valid_from="2024-01-01"),
+    ])
+    at = lambda when: sorted(a.object for a in store.about("child-1", POLICE.at(valid_at=parse_time(when)), ["lives_at"]))
+    assert at("2019-06-01") == []
+    assert at("2022-06-01") == ["addr-1"]
+    assert at("2024-01-01") == ["addr-2"]  # valid_to is exclusive
+    assert sorted(a.object for a in store.about("child-1", POLICE, ["lives_at"])) == ["addr-1", "addr-2"]
+
+
+def test_scope_hides_assertions_and_entities(store):
+    kid(store, scope="police")
+    import_records(store, [value("child-1", "gender", "female", agency="police", scope="police&intel")])
+    assert store.entity("child-1", CSC) is None
+    assert store.kind_of("child-1", CSC) is None
+    e = store.entity("child-1", POLICE)
+    assert e is not None and e.kind == "child"
+    assert e.values("gender") == []  # needs police AND intel
+    assert store.entity("child-1", View(auths=frozenset({"police", "intel"}))).values("gender") == ["female"]
+
+
+def test_a_hidden_correction_changes_nothing_for_those_who_cannot_see_it(store):
+    rec = entity("child-1", "child", attributes={"name": "Alex Original"})
+    import_records(store, [rec])
+    old = assertion_id("police", rec["source_ref"], "attr:name:0")
+    import_records(store, [value("child-1", "name", "Alex Corrected", scope="police", supersedes=old)])
+    assert store.entity("child-1", CSC).values("name") == ["Alex Original"]
+    assert store.entity("child-1", POLICE).values("name") == ["Alex Corrected"]
+    assert store.superseders(old, CSC) == []
+
+
+def test_reopening_gives_exactly_the_same_state(tmp_path):
+    path = tmp_path / "s.db"
+    with EmbeddedStore(path) as s:
+        kid(s)
+        import_records(s, [entity("addr-1", "address"), link("child-1", "lives_at", "addr-1", valid_from="2021-02-03T04:05:06.789Z")])
+        before = list(s.log())
+        views = [s.entity("child-1", v) for v in (POLICE, CSC)]
+        edges = sorted(s.graph.edges(keys=True))
+    with EmbeddedStore(path) as s:
+        assert list(s.log()) == before
+        assert [s.entity("child-1", v) for v in (POLICE, CSC)] == views
+        assert sorted(s.graph.edges(keys=True)) == edges
+        assert s.count() == len(before)
+
+
+def test_search(store):
+    import_records(store, [
+        entity("child-1", "child", attributes={"name": "Jo Brook", "date_of_birth": "2012-01-02", "identifier": "NHS:9990000001"}),
+        entity("child-2", "child", scope="police", attributes={"name": "Jo Brookes", "date_of_birth": "2012-01-02"}),
+        entity("venue-1", "venue", attributes={"name": "Brook Cafe"}),
+    ])
+    assert store.search(CSC, name="brook") == ["child-1"]
+    assert store.search(POLICE, name="brook") == ["child-1", "child-2"]
+    assert store.search(POLICE, name="brook", kinds=["venue"]) == ["venue-1"]
+    assert store.search(POLICE, date_of_birth="2012-01-02") == ["child-1", "child-2"]
+    assert store.search(CSC, identifier="NHS:9990000001") == ["child-1"]
+    assert store.search(POLICE, name="jo", identifier="NHS:9990000001") == ["child-1"]
+
+
+TOKENS = ["police", "csc", "health", "intel"]
+scope_exprs = st.one_of(
+    st.just(""),
+    st.sampled_from(TOKENS),
+    st.lists(st.sampled_from(TOKENS), min_size=2, max_size=3, unique=True).map("|".join),
+    st.lists(st.sampled_from(TOKENS), min_size=2, max_size=3, unique=True).map("&".join),
+)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    scopes=st.lists(scope_exprs, min_size=1, max_size=8),
+    links=st.lists(st.tuples(st.integers(0, 7), st.integers(0, 7), scope_exprs), max_size=10),
+    auths=st.frozensets(st.sampled_from(TOKENS)),
+)
+def test_a_viewer_never_receives_an_assertion_it_may_not_see(tmp_path_factory, scopes, links, auths):
+    with EmbeddedStore(tmp_path_factory.mktemp("p") / "s.db") as s:
+        records = [entity(f"p-{i}", "adult", scope=sc, attributes={"name": f"Person {i}"}) for i, sc in enumerate(scopes)]
+        records += [link(f"p-{a}", "associates_with", f"p-{b}", scope=sc) for a, b, sc in links if a < len(scopes) and b < len(scopes)]
+        import_records(s, records)
+        view = View(auths=auths)
+        seen = []
+        for i in range(len(scopes)):
+            e = s.entity(f"p-{i}", view)
+            if e is None:
+                assert not visible(scopes[i], auths)
+                continue
+            seen += [*e.assertions, *e.incoming]
+        seen += [s.assertion(a.id, view) for a in s.log() if s.assertion(a.id, view)]
+        assert all(visible(a.scope, auths) for a in seen)
+        expected = {a.id for a in s.log() if visible(a.scope, auths)}
+        assert {a.id for a in seen} == expected
