@@ -97,6 +97,18 @@ class Assertion:
         return replace(self, **changes)
 
 
+# Attributes whose value is the moment they describe (an event's time).
+MOMENT_VALUES = frozenset({"occurred_on", "ended_on"})
+
+
+def moment(a: Assertion) -> datetime:
+    """When an assertion places itself in time, for windows and timelines: an event time's
+    value, else the start of its valid time, else when it was recorded."""
+    if a.predicate in MOMENT_VALUES and isinstance(a.value, str):
+        return parse_time(a.value)
+    return a.valid_from or a.recorded_at
+
+
 @dataclass(frozen=True, slots=True)
 class View:
     """What a reader may see: their authorisation tokens, and the time slice they ask for.

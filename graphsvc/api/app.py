@@ -22,9 +22,8 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
-from strawberry.exceptions import MissingQueryError
 from strawberry.http.ides import get_graphql_ide_html
-from strawberry.schema.exceptions import InvalidOperationTypeError
+from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
 from strawberry.types.execution import PreExecutionError
 from strawberry.types.graphql import OperationType
 
@@ -60,7 +59,11 @@ class Service:
 
 
 class RequestError(Exception):
-    """A malformed GraphQL-over-HTTP request: 400 for graphql-response+json, 200 with errors for json."""
+    """A request that is not well-formed GraphQL over HTTP (bad JSON, missing or mistyped parameters).
+
+    The spec says such requests SHOULD get 400 whatever the Accept header; only GraphQL request
+    errors in a well-formed request (parse, validation, variables) get 200 under application/json.
+    """
 
     def __init__(self, message: str, status: int = 400, headers: Optional[dict[str, str]] = None):
         super().__init__(message)
@@ -147,6 +150,8 @@ def _check(params: dict[str, Any]) -> tuple[str, Optional[dict[str, Any]], Optio
         raise RequestError("the request has no query")
     if not isinstance(query, str):
         raise RequestError("query must be a string")
+    if not query:
+        raise RequestError("the request has no query")  # strawberry would raise MissingQueryError for ""
     if variables is not None and not isinstance(variables, dict):
         raise RequestError("variables must be an object")
     if operation is not None and not isinstance(operation, str):
@@ -174,26 +179,34 @@ def create_app(service: Service) -> Starlette:
         try:
             query, variables, operation, _ = _check(await _params(request))
         except RequestError as exc:
-            status = exc.status if exc.status != 400 or media == GRAPHQL_RESPONSE else 200
-            return _json_response({"errors": [_error(str(exc), "BAD_USER_INPUT")]}, status, media, exc.headers)
+            return _json_response({"errors": [_error(str(exc), "BAD_USER_INPUT")]}, exc.status, media, exc.headers)
         return await _execute(request, principal, media, query, variables, operation)
 
     async def _execute(request: Request, principal: Principal, media: str, query: str, variables: Optional[dict[str, Any]], operation: Optional[str]) -> Response:
         context = Context(principal=principal, store=service.store, pseudonyms=service.pseudonyms)
         allowed = {OperationType.QUERY} if request.method == "GET" else {OperationType.QUERY, OperationType.MUTATION}
+        # GraphQL request errors (the request was well-formed but the operation could not start) have
+        # no data entry: 400 under graphql-response+json, 200 under application/json, as the spec says.
+        request_error_status = 400 if media == GRAPHQL_RESPONSE else 200
         try:
             result = await run_in_threadpool(schema.execute_sync, query, variables, context, None, operation, allowed)
         except InvalidOperationTypeError as exc:
-            return _json_response({"errors": [_error(exc.as_http_error_reason(request.method), "BAD_USER_INPUT")]}, 405, media, {"Allow": "POST"})
-        except MissingQueryError:
-            return _json_response({"errors": [_error("the request has no query", "BAD_USER_INPUT")]}, 400 if media == GRAPHQL_RESPONSE else 200, media)
+            if exc.operation_type is OperationType.MUTATION:  # only over GET: the spec asks for 405
+                return _json_response({"errors": [_error(exc.as_http_error_reason(request.method), "BAD_USER_INPUT")]}, 405, media, {"Allow": "POST"})
+            # Subscriptions are refused by every method, so 405 with an Allow would mislead.
+            return _json_response({"errors": [_error("subscriptions are not supported", "BAD_USER_INPUT")]}, request_error_status, media)
+        except CannotGetOperationTypeError:
+            # No operation to run: operationName names none in the document, or it holds only fragments
+            # (strawberry raises here instead of answering with an error).
+            message = f"unknown operation named {operation!r}" if operation is not None else "the document has no operation"
+            return _json_response({"errors": [_error(message, "BAD_USER_INPUT")]}, request_error_status, media)
         errors = [format_error(e) for e in result.errors or []]
         if any(isinstance(e.original_error, StoreUnavailable) for e in result.errors or []):
             return _json_response({"errors": [_error("the store is unavailable; try again shortly", "SERVICE_UNAVAILABLE")]}, 503, media, {"Retry-After": "5"})
         # A request error (parse, validation, variables) never started executing: no data entry.
         request_error = isinstance(result, PreExecutionError) or (result.data is None and errors and all(e.path is None for e in result.errors or []))
         if request_error:
-            return _json_response({"errors": errors}, 400 if media == GRAPHQL_RESPONSE else 200, media)
+            return _json_response({"errors": errors}, request_error_status, media)
         body: dict[str, Any] = {"data": result.data}
         if errors:
             body["errors"] = errors

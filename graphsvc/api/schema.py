@@ -6,18 +6,24 @@ from datetime import datetime
 from typing import Annotated, Optional
 
 import strawberry
-from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, ParserCache, QueryDepthLimiter, ValidationCache
+from graphql import GraphQLError
+from strawberry.types import ExecutionContext
+from strawberry.extensions import AddValidationRules, MaxAliasesLimiter, MaxTokensLimiter, ParserCache, QueryDepthLimiter, ValidationCache
 from strawberry.scalars import JSON
 from strawberry.types import Info
 
 from .. import chronology as chron
 from .. import provenance as prov
 from .. import writing
+from ..disclosure import Disclosure
+from ..patterns import Patterns
 from ..errors import BadInput, NotFound
 from ..paging import page
 from ..vocabulary import PEOPLE
+from . import pattern_types as pt
 from . import types
 from .context import Context, utc
+from .limits import TotalDepthRule
 
 MAX_DEPTH = 12
 MAX_ALIASES = 30
@@ -43,8 +49,57 @@ def _entity(info: Info, id: str, as_of: Optional[datetime], valid_at: Optional[d
     return c.entity(e, view)
 
 
+def _patterns(info: Info, as_of: Optional[datetime]) -> tuple[Context, Patterns, Disclosure]:
+    c = ctx(info)
+    c.require("patterns")
+    view = c.view(as_of)
+    return c, Patterns(c.store, view), c.disclosure(view)
+
+
 @strawberry.type
-class Query:
+class PatternQuery:
+    @strawberry.field(description="Contexts (places, groups, phones, vehicles) linked to at least minChildren distinct children in the window, most children first, then most recent.")
+    def shared_contexts(
+        self, info: Info, min_children: int = 3, from_: From = None, to: To = None, context_kinds: Optional[list[str]] = None,
+        exclude_family: Annotated[bool, strawberry.argument(description="Count children linked by family as one (unrelated children sharing a place is the signal).")] = True,
+        as_of: AsOf = None, first: Optional[int] = None, after: Optional[str] = None,
+    ) -> pt.SharedContextPage:
+        c, patterns, d = _patterns(info, as_of)
+        found = page(patterns.shared_contexts(min_children, utc(from_), utc(to), context_kinds, exclude_family), first, after)
+        return pt.SharedContextPage(total_count=found.total, items=[pt.SharedContext.of(c, d, x) for x in found.items], page_info=types.page_info(found))
+
+    @strawberry.field(description="A child's missing episodes in the window, with return home interviews and a summary.")
+    def missing_history(self, info: Info, child_id: strawberry.ID, from_: From = None, to: To = None, as_of: AsOf = None) -> pt.MissingHistory:
+        c, patterns, d = _patterns(info, as_of)
+        return pt.MissingHistory.of(c, d, patterns.missing_history(child_id, utc(from_), utc(to)))
+
+    @strawberry.field(description="Children with at least minEpisodes missing episodes in the window, with the trend.")
+    def repeat_missing(self, info: Info, min_episodes: int = 3, from_: From = None, to: To = None, as_of: AsOf = None,
+                       first: Optional[int] = None, after: Optional[str] = None) -> pt.RepeatMissingPage:
+        c, patterns, d = _patterns(info, as_of)
+        found = page(patterns.repeat_missing(min_episodes, utc(from_), utc(to)), first, after)
+        return pt.RepeatMissingPage(total_count=found.total, items=[pt.RepeatMissingChild.of(c, d, x) for x in found.items], page_info=types.page_info(found))
+
+    @strawberry.field(description="Children whose episodes overlap this child's, or who were found at the same place or with the same person.")
+    def co_missing(self, info: Info, child_id: strawberry.ID, from_: From = None, to: To = None, as_of: AsOf = None) -> list[pt.CoMissingChild]:
+        c, patterns, d = _patterns(info, as_of)
+        return [pt.CoMissingChild.of(c, d, x) for x in patterns.co_missing(child_id, utc(from_), utc(to))]
+
+    @strawberry.field(description="Adults linked to at least minChildren unrelated children: association, found with, shared phone or vehicle, same events.")
+    def adults_linked_to_children(self, info: Info, min_children: int = 2, from_: From = None, to: To = None, as_of: AsOf = None,
+                                  first: Optional[int] = None, after: Optional[str] = None) -> pt.LinkedAdultPage:
+        c, patterns, d = _patterns(info, as_of)
+        found = page(patterns.adults_linked_to_children(min_children, utc(from_), utc(to)), first, after)
+        return pt.LinkedAdultPage(total_count=found.total, items=[pt.LinkedAdult.of(c, d, x) for x in found.items], page_info=types.page_info(found))
+
+    @strawberry.field(description="The people around a child through association and co-occurrence, up to hops (at most 3) away.")
+    def peer_network(self, info: Info, child_id: strawberry.ID, hops: int = 2, as_of: AsOf = None) -> pt.PeerNetwork:
+        c, patterns, d = _patterns(info, as_of)
+        return pt.PeerNetwork.of(c, d, patterns.peer_network(child_id, hops))
+
+
+@strawberry.type
+class Query(PatternQuery):
     @strawberry.field(description="Who the service thinks you are.")
     def me(self, info: Info) -> types.Me:
         c = ctx(info)
@@ -121,11 +176,19 @@ class Mutation:
         return c.show(writing.retract(c.store, c.principal, assertion_id, reason, source_ref))
 
 
-schema = strawberry.Schema(
+class Schema(strawberry.Schema):
+    def process_errors(self, errors: list[GraphQLError], execution_context: Optional[ExecutionContext] = None) -> None:
+        # strawberry logs each error with its source and message, which can quote variables
+        # (personal data). The HTTP layer logs unexpected errors by type only; nothing here.
+        return None
+
+
+schema = Schema(
     query=Query,
     mutation=Mutation,
     extensions=[
         lambda: QueryDepthLimiter(max_depth=MAX_DEPTH),
+        lambda: AddValidationRules([TotalDepthRule]),
         lambda: MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
         lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
         lambda: ParserCache(maxsize=256),  # the caches behind these are shared across requests

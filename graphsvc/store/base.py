@@ -9,6 +9,7 @@ never by the API.
 from __future__ import annotations
 
 import abc
+from datetime import datetime
 from typing import Iterable, Iterator, Optional, Sequence
 
 from ..model import Assertion, Entity, View
@@ -54,6 +55,12 @@ class GraphStore(abc.ABC):
     def search(self, view: Optional[View], kinds: Iterable[str] = PEOPLE, name: Optional[str] = None, date_of_birth: Optional[str] = None, identifier: Optional[str] = None) -> list[str]:
         """Ids of visible entities of these kinds matching every criterion given (name: case-
         insensitive substring; the others exact), sorted by id."""
+
+    @abc.abstractmethod
+    def dated(self, view: Optional[View], predicates: Iterable[str], start: Optional[datetime] = None, end: Optional[datetime] = None) -> list[Assertion]:
+        """Current visible assertions with these predicates whose moment (model.moment) lies in
+        [start, end], oldest first: the time index that pattern queries start from, so their
+        cost grows with the window, not the store."""
 
     # -- whole-store
     @abc.abstractmethod

@@ -7,6 +7,7 @@ crash can never leave the two disagreeing.
 
 from __future__ import annotations
 
+import bisect
 import json
 import sqlite3
 import threading
@@ -17,11 +18,15 @@ from typing import Iterable, Iterator, Optional, Sequence
 import networkx as nx
 
 from .. import vocabulary as v
-from ..model import TRUSTED, Assertion, View, current, format_time, parse_time
+from datetime import datetime
+
+from ..model import TRUSTED, Assertion, View, current, format_time, moment, parse_time
 from . import sql
 from .base import GraphStore
 
 _TIME_COLUMNS = ("valid_from", "valid_to", "recorded_at")
+# Predicates pattern queries look up by time (see GraphStore.dated).
+DATED = frozenset(p for p in v.LINKS if p not in ("works_for", "occurred_at")) | {"occurred_on"}
 
 
 def _row(a: Assertion) -> tuple[object, ...]:
@@ -70,6 +75,9 @@ class EmbeddedStore(GraphStore):
         self._superseders: dict[str, list[Assertion]] = defaultdict(list)
         self._values: dict[tuple[str, object], list[Assertion]] = defaultdict(list)  # exact-match attributes
         self._names: list[Assertion] = []
+        # Per predicate, (moment, seq, assertion), sorted lazily: appends stay cheap for bulk import.
+        self._timeline: dict[str, list[tuple[datetime, int, Assertion]]] = defaultdict(list)
+        self._unsorted: set[str] = set()
         for row in self.db.execute(sql.SELECT_LOG):
             self._index(_assertion(row))
 
@@ -86,6 +94,9 @@ class EmbeddedStore(GraphStore):
             self._values[(a.predicate, a.value)].append(a)
         elif a.predicate == "name":
             self._names.append(a)
+        if a.predicate in DATED:
+            self._timeline[a.predicate].append((moment(a), len(self._all), a))
+            self._unsorted.add(a.predicate)
 
     # -- writes
     def append(self, assertions: Sequence[Assertion]) -> int:
@@ -128,6 +139,23 @@ class EmbeddedStore(GraphStore):
         index = self._object if incoming else self._subject
         wanted = set(predicates) if predicates is not None else None
         return self._current((a for a in index.get(entity_id, ()) if wanted is None or a.predicate in wanted), view)
+
+    def dated(self, view: Optional[View], predicates: Iterable[str], start: Optional[datetime] = None, end: Optional[datetime] = None) -> list[Assertion]:
+        found: list[tuple[datetime, int, Assertion]] = []
+        for predicate in predicates:
+            timeline = self._sorted(predicate)
+            lo = 0 if start is None else bisect.bisect_left(timeline, (start,))
+            hi = len(timeline) if end is None else bisect.bisect_right(timeline, (end, float("inf")))
+            found.extend(timeline[lo:hi])
+        found.sort(key=lambda entry: entry[:2])
+        return self._current((a for _, _, a in found), view)
+
+    def _sorted(self, predicate: str) -> list[tuple[datetime, int, Assertion]]:
+        if predicate in self._unsorted:
+            with self.lock:
+                self._timeline[predicate].sort(key=lambda entry: entry[:2])
+                self._unsorted.discard(predicate)
+        return self._timeline.get(predicate, [])
 
     def search(self, view: Optional[View], kinds: Iterable[str] = v.PEOPLE, name: Optional[str] = None, date_of_birth: Optional[str] = None, identifier: Optional[str] = None) -> list[str]:
         kinds = set(kinds)

@@ -1,0 +1,488 @@
+"""Risk-pattern queries: shared contexts, missing episodes, co-missing, linked adults, peer networks.
+
+Each is computed only from what the store returns for the caller's view (visible, current
+as of asOf), starting from the time index or from one entity's links, so its cost grows
+with the answer rather than the store. Every item lists the assertion ids it rests on.
+"""
+
+from __future__ import annotations
+
+import io
+import statistics
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Iterable, Optional
+
+import networkx as nx
+
+from .chronology import check_window
+from .errors import BadInput
+from .model import Assertion, View, moment, parse_time, utcnow
+from .store.base import GraphStore
+from .vocabulary import CONTEXTS, OBJECTS, PEOPLE
+
+CONTEXT_KINDS = CONTEXTS | OBJECTS
+CONTEXT_LINKS = ("lives_at", "attends", "seen_at", "member_of", "owns_uses")
+MAX_HOPS = 3
+# Episodes are looked for this far before another episode starts, to find overlaps.
+LONGEST_EPISODE = timedelta(days=31)
+RHI_DUE = timedelta(hours=72)
+
+
+class Patterns:
+    """The pattern queries for one view. Kinds and family links are looked up once per query."""
+
+    def __init__(self, store: GraphStore, view: View):
+        self.store = store
+        self.view = view
+        self._kinds: dict[str, Optional[str]] = {}
+        self._family: dict[str, set[str]] = {}
+
+    # -- small lookups, cached for the life of one query
+    def kind(self, entity_id: str) -> Optional[str]:
+        if entity_id not in self._kinds:
+            self._kinds[entity_id] = self.store.kind_of(entity_id, self.view)
+        return self._kinds[entity_id]
+
+    def family(self, person: str) -> set[str]:
+        if person not in self._family:
+            links = self.store.about(person, self.view, ["family_member_of"]) + self.store.about(person, self.view, ["family_member_of"], incoming=True)
+            self._family[person] = {a.object if a.subject == person else a.subject for a in links} - {None}  # type: ignore[misc]
+        return self._family[person]
+
+    def family_groups(self, people: Iterable[str]) -> list[set[str]]:
+        """People grouped by (visible) family links among themselves."""
+        graph = nx.Graph()
+        people = set(people)
+        graph.add_nodes_from(people)
+        for p in people:
+            graph.add_edges_from((p, q) for q in self.family(p) if q in people)
+        return [set(c) for c in nx.connected_components(graph)]
+
+    def require_child(self, child_id: str) -> None:
+        if self.kind(child_id) != "child":
+            raise BadInput(f"no child {child_id!r} that you may see")
+
+    def subjects_of(self, event: str) -> list[Assertion]:
+        """The involvement links of the event's subjects (the children an episode is about)."""
+        return [a for a in self.store.about(event, self.view, ["involved_in"], incoming=True) if a.role == "subject"]
+
+    # -- 1. shared contexts
+    def shared_contexts(self, min_children: int, start: Optional[datetime], end: Optional[datetime], kinds: Optional[Iterable[str]] = None, exclude_family: bool = True) -> list["SharedContext"]:
+        check_window(start, end)
+        if min_children < 2:
+            raise BadInput("minChildren must be at least 2")
+        wanted = set(kinds) if kinds is not None else set(CONTEXT_KINDS)
+        unknown = wanted - CONTEXT_KINDS
+        if unknown:
+            raise BadInput(f"unknown context kinds: {', '.join(sorted(unknown))} (use {', '.join(sorted(CONTEXT_KINDS))})")
+        links: dict[str, list[ContextLink]] = defaultdict(list)
+        for a in self.store.dated(self.view, CONTEXT_LINKS, start, end):
+            if a.object and self.kind(a.object) in wanted and self.kind(a.subject) == "child":
+                links[a.object].append(ContextLink(a.subject, a.predicate, moment(a), a.agency, (a.id,)))
+        for a in self.store.dated(self.view, ["found_at"], start, end):
+            if a.object and self.kind(a.object) in wanted:
+                for involvement in self.subjects_of(a.subject):
+                    if self.kind(involvement.subject) == "child":
+                        links[a.object].append(ContextLink(involvement.subject, "found_at", moment(a), a.agency, (a.id, involvement.id)))
+        found = []
+        for context, context_links in links.items():
+            children = sorted({l.child for l in context_links})
+            groups = self.family_groups(children) if exclude_family else [{c} for c in children]
+            if len(groups) < min_children:
+                continue
+            when = [l.when for l in context_links]
+            found.append(SharedContext(
+                context=context, kind=self.kind(context) or "", children=children, unrelated_children=len(groups),
+                links=sorted(context_links, key=lambda l: (l.when, l.child, l.assertion_ids)),
+                first_seen=min(when), last_seen=max(when), agencies=len({l.agency for l in context_links}),
+            ))
+        found.sort(key=lambda c: (-c.unrelated_children, -c.last_seen.timestamp(), c.context))
+        return found
+
+    # -- 2. one child's missing history
+    def episode(self, involvement: Assertion) -> Optional["Episode"]:
+        event = involvement.object
+        assert event is not None
+        facts = self.store.about(event, self.view)
+        if not any(a.predicate == "kind" and a.value == "missing_episode" for a in facts):
+            return None
+        values: dict[str, Assertion] = {}
+        for a in sorted(facts, key=lambda a: (a.recorded_at, a.id)):
+            if not a.is_link:
+                values.setdefault(a.predicate, a)
+        start = values.get("occurred_on")
+        if start is None:
+            return None
+        end = values.get("ended_on")
+
+        def value(name: str) -> Optional[object]:
+            return values[name].value if name in values else None
+
+        started = parse_time(str(start.value))
+        ended = parse_time(str(end.value)) if end else None
+        offered, completed = value("rhi_offered_on"), value("rhi_completed_on")
+        completed_at = parse_time(str(completed)) if completed else None
+        return Episode(
+            id=event, child=involvement.subject, episode_type=str(value("episode_type") or "missing"), started=started, ended=ended,
+            found_at=sorted(a.object for a in facts if a.predicate == "found_at" and a.object),
+            found_with=sorted(a.object for a in facts if a.predicate == "found_with" and a.object),
+            police_reference=_str(value("police_reference")), risk_grade=_str(value("risk_grade")),
+            rhi_offered=parse_time(str(offered)) if offered else None, rhi_accepted=value("rhi_accepted") if isinstance(value("rhi_accepted"), bool) else None,
+            rhi_completed=completed_at,
+            rhi_within_72h=(completed_at - ended) <= RHI_DUE if completed_at and ended else None,
+            rhi_reason_none=_str(value("rhi_reason_none")),
+            assertion_ids=tuple(sorted({involvement.id, *(a.id for a in facts)})),
+        )
+
+    def episodes_of(self, child: str, start: Optional[datetime] = None, end: Optional[datetime] = None) -> list["Episode"]:
+        out = []
+        for involvement in self.store.about(child, self.view, ["involved_in"]):
+            if involvement.role != "subject":
+                continue
+            e = self.episode(involvement)
+            if e and (start is None or e.started >= start) and (end is None or e.started <= end):
+                out.append(e)
+        return sorted(out, key=lambda e: (e.started, e.id))
+
+    def missing_history(self, child: str, start: Optional[datetime], end: Optional[datetime], now: Optional[datetime] = None) -> "MissingHistory":
+        check_window(start, end)
+        self.require_child(child)
+        episodes = self.episodes_of(child, start, end)
+        now = now or self.view.as_of or utcnow()
+        durations = [e.duration_hours for e in episodes if e.duration_hours is not None]
+        places: dict[str, int] = defaultdict(int)
+        people: dict[str, int] = defaultdict(int)
+        for e in episodes:
+            for p in set(e.found_at):
+                places[p] += 1
+            for p in set(e.found_with):
+                people[p] += 1
+        return MissingHistory(
+            child=child, episodes=episodes,
+            last_30_days=sum(1 for e in episodes if now - timedelta(days=30) <= e.started <= now),
+            last_90_days=sum(1 for e in episodes if now - timedelta(days=90) <= e.started <= now),
+            last_365_days=sum(1 for e in episodes if now - timedelta(days=365) <= e.started <= now),
+            median_hours=statistics.median(durations) if durations else None,
+            longest_hours=max(durations) if durations else None,
+            places_found_more_than_once=sorted(p for p, n in places.items() if n > 1),
+            people_found_with_more_than_once=sorted(p for p, n in people.items() if n > 1),
+        )
+
+    # -- 3. children who repeatedly go missing
+    def missing_episodes_in(self, start: Optional[datetime], end: Optional[datetime]) -> list["Episode"]:
+        episodes: dict[str, Episode] = {}
+        for occurred in self.store.dated(self.view, ["occurred_on"], start, end):
+            if occurred.subject in episodes or self.kind(occurred.subject) != "missing_episode":
+                continue
+            for involvement in self.subjects_of(occurred.subject):
+                e = self.episode(involvement)
+                if e and self.kind(e.child) == "child":
+                    episodes[f"{e.id}/{e.child}"] = e
+        return sorted(episodes.values(), key=lambda e: (e.started, e.id, e.child))
+
+    def repeat_missing(self, min_episodes: int, start: Optional[datetime], end: Optional[datetime]) -> list["RepeatMissing"]:
+        check_window(start, end)
+        if min_episodes < 2:
+            raise BadInput("minEpisodes must be at least 2")
+        by_child: dict[str, list[Episode]] = defaultdict(list)
+        for e in self.missing_episodes_in(start, end):
+            by_child[e.child].append(e)
+        out = []
+        for child, episodes in by_child.items():
+            if len(episodes) < min_episodes:
+                continue
+            first, last = start or episodes[0].started, end or episodes[-1].started
+            middle = first + (last - first) / 2
+            earlier = sum(1 for e in episodes if e.started < middle)
+            later = len(episodes) - earlier
+            trend = "rising" if later > earlier else "falling" if later < earlier else "steady"
+            out.append(RepeatMissing(child, len(episodes), earlier, later, trend, episodes[0].started, episodes[-1].started,
+                                     tuple(sorted({i for e in episodes for i in e.assertion_ids}))))
+        out.sort(key=lambda r: (-r.episodes, -r.last.timestamp(), r.child))
+        return out
+
+    # -- 4. children missing with this one
+    def co_missing(self, child: str, start: Optional[datetime], end: Optional[datetime]) -> list["CoMissing"]:
+        check_window(start, end)
+        self.require_child(child)
+        reasons: dict[str, list[CoMissingReason]] = defaultdict(list)
+        for mine in self.episodes_of(child, start, end):
+            window_end = mine.ended or mine.started
+            for other in self.missing_episodes_in(mine.started - LONGEST_EPISODE, window_end):
+                if other.child == child:
+                    continue
+                other_end = other.ended or other.started
+                if other.started <= window_end and other_end >= mine.started:
+                    reasons[other.child].append(CoMissingReason("overlapping", mine.id, other.id, None, mine.assertion_ids + other.assertion_ids))
+            for key, places in (("found_at_same_place", mine.found_at), ("found_with_same_person", mine.found_with)):
+                predicate = "found_at" if key == "found_at_same_place" else "found_with"
+                for place in places:
+                    for link in self.store.about(place, self.view, [predicate], incoming=True):
+                        if link.subject == mine.id:
+                            continue
+                        for involvement in self.subjects_of(link.subject):
+                            other = self.episode(involvement)
+                            if other and other.child != child and self.kind(other.child) == "child" and (start is None or other.started >= start) and (end is None or other.started <= end):
+                                reasons[other.child].append(CoMissingReason(key, mine.id, other.id, place, mine.assertion_ids + other.assertion_ids))
+        out = []
+        for other, why in reasons.items():
+            unique = {(r.reason, r.episode, r.other_episode, r.via): r for r in why}
+            out.append(CoMissing(other, sorted(unique.values(), key=lambda r: (r.reason, r.episode, r.other_episode, r.via or ""))))
+        out.sort(key=lambda c: (-len(c.reasons), c.child))
+        return out
+
+    # -- 5. adults linked to several unrelated children
+    def adults_linked_to_children(self, min_children: int, start: Optional[datetime], end: Optional[datetime]) -> list["LinkedAdult"]:
+        check_window(start, end)
+        if min_children < 2:
+            raise BadInput("minChildren must be at least 2")
+        links: dict[str, list[AdultLink]] = defaultdict(list)
+
+        def note(adult: str, child: str, how: str, when: datetime, ids: tuple[str, ...], via: Optional[str] = None) -> None:
+            links[adult].append(AdultLink(child, how, when, via, ids))
+
+        by_object: dict[str, list[Assertion]] = defaultdict(list)
+        by_event: dict[str, list[Assertion]] = defaultdict(list)
+        for a in self.store.dated(self.view, ["associates_with", "found_with", "owns_uses", "involved_in"], start, end):
+            if a.predicate == "associates_with" and a.object:
+                kinds = (self.kind(a.subject), self.kind(a.object))
+                if kinds == ("adult", "child"):
+                    note(a.subject, a.object, "associates_with", moment(a), (a.id,))
+                elif kinds == ("child", "adult"):
+                    note(a.object, a.subject, "associates_with", moment(a), (a.id,))
+            elif a.predicate == "found_with" and a.object and self.kind(a.object) == "adult":
+                for involvement in self.subjects_of(a.subject):
+                    if self.kind(involvement.subject) == "child":
+                        note(a.object, involvement.subject, "found_with", moment(a), (a.id, involvement.id), a.subject)
+            elif a.predicate == "owns_uses" and a.object:
+                by_object[a.object].append(a)
+            elif a.predicate == "involved_in" and a.object:
+                by_event[a.object].append(a)
+        for how, groups in (("shares_object", by_object), ("same_event", by_event)):
+            for via, group in groups.items():
+                adults = [a for a in group if self.kind(a.subject) == "adult"]
+                children = [a for a in group if self.kind(a.subject) == "child"]
+                for adult in adults:
+                    for child in children:
+                        note(adult.subject, child.subject, how, max(moment(adult), moment(child)), (adult.id, child.id), via)
+        out = []
+        for adult, adult_links in links.items():
+            children = sorted({l.child for l in adult_links})
+            unrelated = self.family_groups(children)
+            if len(unrelated) < min_children:
+                continue
+            out.append(LinkedAdult(adult, children, len(unrelated), sorted(adult_links, key=lambda l: (l.when, l.child, l.how, l.assertion_ids))))
+        out.sort(key=lambda a: (-a.unrelated_children, a.adult))
+        return out
+
+    # -- 6. a child's peer network
+    def peer_network(self, child: str, hops: int) -> "PeerNetwork":
+        if not 1 <= hops <= MAX_HOPS:
+            raise BadInput(f"hops must be between 1 and {MAX_HOPS}")
+        self.require_child(child)
+        graph = nx.MultiGraph()
+        graph.add_node(child)
+        frontier, seen = {child}, {child}
+        for _ in range(hops):
+            reached: set[str] = set()
+            for person in frontier:
+                for other, edge in self._peer_edges(person):
+                    graph.add_edge(person, other, key=edge.key, **edge.attributes())
+                    if other not in seen:
+                        reached.add(other)
+            seen |= reached
+            frontier = reached
+        simple = nx.Graph(graph)
+        centrality = nx.degree_centrality(simple) if len(simple) > 1 else {child: 0.0}
+        betweenness = nx.betweenness_centrality(simple) if len(simple) > 2 else {n: 0.0 for n in simple}
+        members = [PeerMember(n, self.kind(n) or "", round(centrality.get(n, 0.0), 6), round(betweenness.get(n, 0.0), 6)) for n in graph.nodes]
+        members.sort(key=lambda m: (-m.degree_centrality, -m.betweenness, m.id))
+        edges = sorted((PeerEdge(*sorted((u, v)), k, **data) for u, v, k, data in graph.edges(keys=True, data=True)), key=lambda e: (e.source, e.target, e.key))
+        components = sorted((sorted(c) for c in nx.connected_components(simple)), key=lambda c: (-len(c), c))
+        return PeerNetwork(child, hops, members, edges, components)
+
+    def _peer_edges(self, person: str) -> Iterable[tuple[str, "PeerEdge"]]:
+        for predicate in ("associates_with", "family_member_of"):
+            for a in self.store.about(person, self.view, [predicate]) + self.store.about(person, self.view, [predicate], incoming=True):
+                other = a.object if a.subject == person else a.subject
+                if other and self.kind(other) in PEOPLE:
+                    yield other, PeerEdge(person, other, a.id, predicate, a.handling, a.agency, (a.id,))
+        for involvement in self.store.about(person, self.view, ["involved_in"]):
+            event = involvement.object
+            assert event is not None
+            for together in self.store.about(event, self.view, ["involved_in"], incoming=True):
+                if together.subject != person and self.kind(together.subject) in PEOPLE:
+                    yield together.subject, PeerEdge(person, together.subject, "+".join(sorted((involvement.id, together.id))), "same_event", _strictest(involvement, together), involvement.agency, (involvement.id, together.id))
+            if involvement.role == "subject":
+                for found in self.store.about(event, self.view, ["found_with"]):
+                    if found.object and found.object != person and self.kind(found.object) in PEOPLE:
+                        yield found.object, _found_with(involvement, found)
+        # ... and the other way: episodes in which this person was found with a missing child.
+        for found in self.store.about(person, self.view, ["found_with"], incoming=True):
+            for involvement in self.subjects_of(found.subject):
+                if involvement.subject != person and self.kind(involvement.subject) in PEOPLE:
+                    yield involvement.subject, _found_with(involvement, found)
+
+
+def _found_with(involvement: Assertion, found: Assertion) -> "PeerEdge":
+    assert found.object is not None
+    return PeerEdge(involvement.subject, found.object, "+".join(sorted((involvement.id, found.id))), "found_with", _strictest(involvement, found), found.agency, (involvement.id, found.id))
+
+
+HANDLING_ORDER = ("permitted", "originator_consent", "no_onward_sharing")
+
+
+def _strictest(*assertions: Assertion) -> str:
+    return max((a.handling for a in assertions), key=HANDLING_ORDER.index)
+
+
+def _str(value: object) -> Optional[str]:
+    return None if value is None else str(value)
+
+
+@dataclass(frozen=True)
+class ContextLink:
+    child: str
+    how: str
+    when: datetime
+    agency: str
+    assertion_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class SharedContext:
+    context: str
+    kind: str
+    children: list[str]
+    unrelated_children: int
+    links: list[ContextLink]
+    first_seen: datetime
+    last_seen: datetime
+    agencies: int
+
+
+@dataclass(frozen=True)
+class Episode:
+    id: str
+    child: str
+    episode_type: str
+    started: datetime
+    ended: Optional[datetime]
+    found_at: list[str]
+    found_with: list[str]
+    police_reference: Optional[str]
+    risk_grade: Optional[str]
+    rhi_offered: Optional[datetime]
+    rhi_accepted: Optional[bool]
+    rhi_completed: Optional[datetime]
+    rhi_within_72h: Optional[bool]
+    rhi_reason_none: Optional[str]
+    assertion_ids: tuple[str, ...]
+
+    @property
+    def duration_hours(self) -> Optional[float]:
+        return round((self.ended - self.started).total_seconds() / 3600, 2) if self.ended else None
+
+
+@dataclass(frozen=True)
+class MissingHistory:
+    child: str
+    episodes: list[Episode]
+    last_30_days: int
+    last_90_days: int
+    last_365_days: int
+    median_hours: Optional[float]
+    longest_hours: Optional[float]
+    places_found_more_than_once: list[str]
+    people_found_with_more_than_once: list[str]
+
+
+@dataclass(frozen=True)
+class RepeatMissing:
+    child: str
+    episodes: int
+    earlier_half: int
+    later_half: int
+    trend: str
+    first: datetime
+    last: datetime
+    assertion_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class CoMissingReason:
+    reason: str  # overlapping | found_at_same_place | found_with_same_person
+    episode: str
+    other_episode: str
+    via: Optional[str]  # the place or person they share
+    assertion_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class CoMissing:
+    child: str
+    reasons: list[CoMissingReason]
+
+
+@dataclass(frozen=True)
+class AdultLink:
+    child: str
+    how: str  # associates_with | found_with | shares_object | same_event
+    when: datetime
+    via: Optional[str]  # the episode, phone, vehicle or event through which they are linked
+    assertion_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class LinkedAdult:
+    adult: str
+    children: list[str]
+    unrelated_children: int
+    links: list[AdultLink]
+
+
+@dataclass(frozen=True)
+class PeerEdge:
+    source: str
+    target: str
+    key: str
+    how: str
+    handling: str
+    agency: str
+    assertion_ids: tuple[str, ...]
+
+    def attributes(self) -> dict[str, object]:
+        return {"how": self.how, "handling": self.handling, "agency": self.agency, "assertion_ids": self.assertion_ids}
+
+
+@dataclass(frozen=True)
+class PeerMember:
+    id: str
+    kind: str
+    degree_centrality: float
+    betweenness: float
+
+
+@dataclass(frozen=True)
+class PeerNetwork:
+    child: str
+    hops: int
+    members: list[PeerMember]
+    edges: list[PeerEdge]
+    components: list[list[str]]
+
+    def graphml(self, labels: dict[str, str], caller_agency: str) -> str:
+        """GraphML for Gephi or i2. Edges keep their assertion ids; an edge that may not travel
+        (no onward sharing, or another agency's record needing its consent) is left out."""
+        graph = nx.MultiGraph()
+        for m in self.members:
+            graph.add_node(m.id, label=labels.get(m.id, m.id), kind=m.kind)
+        for e in self.edges:
+            if e.handling == "no_onward_sharing" or (e.handling == "originator_consent" and e.agency != caller_agency):
+                continue
+            graph.add_edge(e.source, e.target, key=e.key, how=e.how, assertion_ids=" ".join(e.assertion_ids), agency=e.agency)
+        out = io.BytesIO()
+        nx.write_graphml(graph, out)
+        return out.getvalue().decode("utf-8")

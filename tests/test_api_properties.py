@@ -1,0 +1,113 @@
+"""Property: what a caller cannot see changes nothing it can observe.
+
+Hypothesis generates graphs (people, places, events, links, corrections) with random scopes,
+and callers with random authorisations. Each query's response must be byte-identical whether
+the store holds everything or only what the caller may see; no invisible assertion id may
+appear anywhere; every count must equal the count over visible assertions only.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from hypothesis import HealthCheck, given, settings, strategies as st
+
+from graphsvc.bulk import import_records
+from graphsvc.model import assertion_id
+from graphsvc.scope import visible
+from graphsvc.store import EmbeddedStore
+from live import LiveServer, make_service
+from records import entity, event, link, value
+
+TOKENS = ["police", "csc", "health", "intel"]
+SCOPES = st.one_of(
+    st.just(""), st.sampled_from(TOKENS),
+    st.lists(st.sampled_from(TOKENS), min_size=2, max_size=3, unique=True).map("|".join),
+    st.lists(st.sampled_from(TOKENS), min_size=2, max_size=2, unique=True).map("&".join),
+)
+AGENCIES = ["police", "csc", "health"]
+
+
+@st.composite
+def worlds(draw):
+    n = draw(st.integers(1, 6))
+    records, people = [], []
+    for i in range(n):
+        kind = draw(st.sampled_from(["child", "adult"]))
+        ref = f"P{i}"
+        records.append(entity(f"p-{i}", kind, agency=draw(st.sampled_from(AGENCIES)), scope=draw(SCOPES), source_ref=ref,
+                              recorded_at=f"2026-01-0{1 + i % 9}T00:00:00Z", attributes={"name": f"Person {i}", "date_of_birth": "2012-01-01"}))
+        people.append((f"p-{i}", records[-1]["agency"], ref))
+    records.append(entity("place-0", "venue", scope=draw(SCOPES), source_ref="V0", recorded_at="2026-01-01T00:00:00Z", attributes={"name": "Venue"}))
+    for j, (a, b, sc) in enumerate(draw(st.lists(st.tuples(st.integers(0, n - 1), st.integers(0, n - 1), SCOPES), max_size=6))):
+        records.append(link(f"p-{a}", "associates_with", f"p-{b}", scope=sc, source_ref=f"L{j}", recorded_at="2026-02-01T00:00:00Z"))
+    for j, (a, sc) in enumerate(draw(st.lists(st.tuples(st.integers(0, n - 1), SCOPES), max_size=4))):
+        records.append(link(f"p-{a}", "seen_at", "place-0", scope=sc, source_ref=f"S{j}", recorded_at="2026-02-02T00:00:00Z"))
+    for j, (a, sc, day) in enumerate(draw(st.lists(st.tuples(st.integers(0, n - 1), SCOPES, st.integers(1, 28)), max_size=4))):
+        records.append(event(f"ev-{j}", "contact", f"2026-03-{day:02d}T10:00:00Z", agency="csc", scope=sc, source_ref=f"E{j}",
+                             recorded_at="2026-04-01T00:00:00Z", attributes={"summary": f"Contact {j}"}, participants=[{"id": f"p-{a}", "role": "subject"}]))
+    # Corrections with their own scopes: a hidden correction must not hide the original.
+    for j, (i, sc) in enumerate(draw(st.lists(st.tuples(st.integers(0, n - 1), SCOPES), max_size=2, unique_by=lambda t: t[0]))):
+        person, agency, ref = people[i]
+        records.append(value(person, "date_of_birth", "2012-02-02", agency=agency, scope=sc, source_ref=f"C{j}",
+                             supersedes=assertion_id(agency, ref, "attr:date_of_birth:0"), recorded_at="2026-05-01T00:00:00Z"))
+    return n, records
+
+
+QUERIES = [
+    ('query($id: ID!) { person(id: $id) { id kind label attributes { id value agency } links { predicate direction other { id kind label } assertion { id } } } }', "person"),
+    ('query($id: ID!) { chronology(personId: $id, first: 2) { totalCount pageInfo { endCursor hasNextPage } items { eventId agency sourceRef assertionIds } } }', "person"),
+    ('{ searchPeople(name: "Person", first: 3) { totalCount pageInfo { endCursor hasNextPage } items { id label } } }', None),
+    ('{ searchPeople(dateOfBirth: "2012-01-01") { totalCount items { id } } }', None),
+    ('query($id: ID!) { provenance(assertionId: $id) { current supersedes { id } supersededBy { id } corroboratedBy { id } contradictedBy { id } } }', "assertion"),
+]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    db = tmp_path_factory.mktemp("prop") / "base.db"
+    base = EmbeddedStore(db)
+    with LiveServer(make_service(base, db), db) as live:
+        yield live
+    base.close()
+
+
+def responses(server, store, token, n, ids):
+    server.service.store = store
+    out = []
+    for query, arg in QUERIES:
+        targets = [f"p-{i}" for i in range(n)] if arg == "person" else ids if arg == "assertion" else [None]
+        for target in targets:
+            response = server.post(query, {"id": target} if target else {}, token)
+            assert response.status_code == 200
+            # An error may echo the id asked about; that is the caller's input, not a leak.
+            out.append(response.text.replace(f'"{target}"', '"<asked>"').replace(f"'{target}'", "'<asked>'") if target else response.text)
+    return out
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(world=worlds(), auths=st.frozensets(st.sampled_from(TOKENS)), role=st.sampled_from(["practitioner", "analyst"]))
+def test_hidden_assertions_change_nothing_observable(server, tmp_path_factory, world, auths, role):
+    n, records = world
+    directory = tmp_path_factory.mktemp("w")
+    with EmbeddedStore(directory / "all.db") as everything, EmbeddedStore(directory / "visible.db") as only_visible:
+        import_records(everything, records)
+        log = list(everything.log())
+        shown = [a for a in log if visible(a.scope, auths)]
+        hidden = {a.id for a in log} - {a.id for a in shown}
+        only_visible.append(shown)
+        token = server.token(roles=[role], auths=[*auths, "identity"] if role == "practitioner" else auths)
+        ids = sorted(a.id for a in log)  # ask about hidden ids too: they must look like unknown ones
+        a = responses(server, everything, token, n, ids)
+        b = responses(server, only_visible, token, n, ids)
+        # Compare with ids that exist only in one store made indistinguishable: they are NOT_FOUND in both.
+        assert a == b
+        text = "\n".join(a)
+        assert not any(h in text for h in hidden)
+        # The counts are counts over visible assertions only.
+        people = {x.subject for x in shown if x.predicate == "kind" and x.value in ("child", "adult")}
+        search = json.loads(a[2 * n])  # the first searchPeople response
+        if role == "practitioner":
+            named = {x.subject for x in shown if x.predicate == "name" and x.subject in people}
+            assert search["data"]["searchPeople"]["totalCount"] == len(named)

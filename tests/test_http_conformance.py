@@ -1,0 +1,52 @@
+"""GraphQL over HTTP conformance: graphql-http's server audit against the real running server.
+
+The audit (tests/http-audit, pinned in its package-lock.json) runs under Node; its dependencies
+are installed on demand. Without npm the test is skipped on a developer's machine and fails in CI.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+AUDIT_DIR = Path(__file__).parent / "http-audit"
+
+
+def _tool(name: str) -> str:
+    path = shutil.which(name)
+    if path is None:
+        message = f"{name} is needed for the GraphQL-over-HTTP audit (tests/http-audit) but is not on PATH"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    return path
+
+
+@pytest.fixture(scope="session")
+def audit_node() -> str:
+    """The node binary, with tests/http-audit's dependencies installed from its lockfile."""
+    node = _tool("node")
+    if not (AUDIT_DIR / "node_modules" / "graphql-http").is_dir():
+        npm = _tool("npm")
+        done = subprocess.run([npm, "ci", "--no-audit", "--no-fund"], cwd=AUDIT_DIR, capture_output=True, text=True, timeout=600)
+        assert done.returncode == 0, f"npm ci in {AUDIT_DIR} failed:\n{done.stdout}\n{done.stderr}"
+    return node
+
+
+def test_graphql_over_http_audit_is_clean(live, audit_node):
+    done = subprocess.run([audit_node, "audit.mjs", f"{live.url}/graphql", live.token()], cwd=AUDIT_DIR,
+                          capture_output=True, text=True, timeout=300)
+    # audit.mjs exits 1 when some audit is not ok, 2 when the audit could not run at all.
+    assert done.returncode in (0, 1), f"the audit did not run (exit {done.returncode}):\n{done.stderr}"
+    results = [json.loads(line) for line in done.stdout.splitlines() if line.strip()]
+    assert len(results) > 40, f"only {len(results)} audits ran:\n{done.stdout}\n{done.stderr}"
+    offenders = [r for r in results if r["status"] in ("error", "warn")]
+    assert not offenders, "GraphQL-over-HTTP audit failures:\n" + "\n".join(
+        f"  {r['status']} {r['id']} {r['name']}: {r['reason']}" for r in offenders)
+    # Exit status and printed results must agree, or the output above is not the whole story.
+    assert (done.returncode == 0) == all(r["status"] == "ok" for r in results), done.stderr
