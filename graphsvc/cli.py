@@ -24,13 +24,50 @@ def cmd_import(args: argparse.Namespace) -> int:
         try:
             result = import_file(store, args.file, progress=None if not args.no_progress else False)
         except IngestError as exc:
+            audit_write(store, f"import: {Path(args.file).name}", f"rejected: {len(exc.errors)} errors")
             print(f"import rejected: {args.file}: {exc}", file=sys.stderr)
             return 1
         except OSError as exc:
             print(f"import failed: {exc}", file=sys.stderr)
             return 1
+        audit_write(store, f"import: {Path(args.file).name}", f"ok: {result.records} records, {result.written} new assertions")
     print(f"imported {args.file}: {result.records} records, {result.written} new assertions")
     return 0
+
+
+def cmd_audit(args: argparse.Namespace) -> int:
+    import json
+
+    from . import audit
+    from .store import open_store
+
+    with open_store(_db(args)) as store:
+        if args.action == "checkpoint":
+            mark = audit.checkpoint(store.audit_entries())
+            text = json.dumps(mark) + "\n"
+            if args.out:
+                Path(args.out).write_text(text)
+                print(f"checkpoint at entry {mark['seq']} written to {args.out}", file=sys.stderr)
+            else:
+                sys.stdout.write(text)
+            return 0
+        mark = json.loads(Path(args.checkpoint).read_text()) if args.checkpoint else None
+        checked, problem = audit.verify(store.audit_entries(), mark)
+    if problem is not None:
+        print(f"audit log BROKEN after checking {checked} entries: {problem}", file=sys.stderr)
+        return 1
+    print(f"audit log intact: {checked} entries" + (f", consistent with the checkpoint at entry {mark['seq']}" if mark else ""))
+    return 0
+
+
+def audit_write(store, operation: str, outcome: str) -> None:
+    """Writes from the command line are audited like API requests."""
+    import getpass
+
+    from .model import format_time, utcnow
+
+    store.audit_append({"at": format_time(utcnow()), "subject": f"cli:{getpass.getuser()}", "agency": None, "roles": ["admin"],
+                        "purpose": None, "operation": operation, "variables_digest": None, "returned": [], "outcome": outcome})
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -133,6 +170,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--scale", choices=("small", "large-la"), default="small")
     p.add_argument("--seed", type=int, default=7)
     p.add_argument("--out", help="file to write (default: standard output)")
+
+    p = command("audit", cmd_audit, "Verify the hash-chained audit log, or save a checkpoint of its end.")
+    p.add_argument("action", choices=("verify", "checkpoint"))
+    p.add_argument("--db", help=f"store file (default $GRAPHSVC_DB or {DEFAULT_DB})")
+    p.add_argument("--checkpoint", help="verify: a checkpoint file from `audit checkpoint`, to detect truncation")
+    p.add_argument("--out", help="checkpoint: the file to write (default: standard output)")
 
     p = command("schema", cmd_schema, "Write the checked-in contracts (vocabulary, record schema, GraphQL SDL).")
     p.add_argument("--dir", default="schema")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import asdict, dataclass, field, fields, replace
 from datetime import datetime, timezone
-from typing import Any, Iterable, Optional
+from typing import Any, Callable, Iterable, Optional
 
 from . import scope as scopes
 from .vocabulary import KIND
@@ -121,6 +121,7 @@ class View:
     agency: Optional[str] = None
     as_of: Optional[datetime] = None
     valid_at: Optional[datetime] = None
+    subject: Optional[str] = None  # the reader, for shares made to one professional
 
     def may_see(self, assertion: Assertion) -> bool:
         return scopes.visible(assertion.scope, self.auths)
@@ -166,16 +167,18 @@ class Entity:
         return [a for a in self.assertions if a.is_link]
 
 
-def current(candidates: Iterable[Assertion], superseders: dict[str, list[Assertion]], view: View) -> list[Assertion]:
+def current(candidates: Iterable[Assertion], superseders: dict[str, list[Assertion]], view: View, visible: Optional[Callable[[Assertion], bool]] = None) -> list[Assertion]:
     """The assertions a view shows: visible, recorded by as_of, not superseded by a visible
     assertion recorded by as_of, not retractions, and valid at valid_at.
 
     Supersession only counts when the reader can see the superseding assertion: a hidden
-    correction must change nothing the reader can observe.
+    correction must change nothing the reader can observe. `visible` defaults to the scope
+    check alone; stores widen it with sharing decisions.
     """
+    may_see = visible or view.may_see
 
     def shown(a: Assertion) -> bool:
-        return view.may_see(a) and (view.as_of is None or a.recorded_at <= view.as_of)
+        return may_see(a) and (view.as_of is None or a.recorded_at <= view.as_of)
 
     out = []
     for a in candidates:
@@ -187,3 +190,98 @@ def current(candidates: Iterable[Assertion], superseders: dict[str, list[Asserti
             continue
         out.append(a)
     return out
+
+
+@dataclass(frozen=True, slots=True)
+class SharingDecision:
+    """A recorded decision to share, or not to share, some assertions with a recipient.
+
+    A decision to share is the only thing that widens an assertion's visibility beyond its
+    scope: to the recipient agency (or one professional there) from `decided_at` on.
+    """
+
+    id: str
+    share: bool
+    assertion_ids: tuple[str, ...]
+    from_agency: str
+    decided_by: str
+    to_agency: str
+    to_team: Optional[str]
+    to_professional: Optional[str]
+    purpose: str
+    lawful_basis: str
+    consent: str
+    consent_reason: Optional[str]
+    person_informed: bool
+    not_informed_reason: Optional[str]
+    handling: str
+    reasons: str
+    decided_at: datetime
+    person_id: Optional[str] = None  # whom the information is about, for auditors' searches
+
+    def grants(self, view: View) -> bool:
+        return (
+            self.share
+            and view.agency == self.to_agency
+            and (self.to_professional is None or view.subject == self.to_professional)
+            and (view.as_of is None or self.decided_at <= view.as_of)
+        )
+
+    def to_record(self) -> dict[str, Any]:
+        out = asdict(self)
+        out["assertion_ids"] = list(self.assertion_ids)
+        out["decided_at"] = format_time(self.decided_at)
+        return out
+
+    @classmethod
+    def from_record(cls, data: dict[str, Any]) -> "SharingDecision":
+        values = {f.name: data.get(f.name, f.default) for f in fields(cls)}
+        values["assertion_ids"] = tuple(values["assertion_ids"])
+        values["decided_at"] = parse_time(values["decided_at"])
+        return cls(**values)
+
+
+@dataclass(frozen=True, slots=True)
+class Acknowledgement:
+    """A recipient's answer to a share: received, understood, and what they did about it."""
+
+    id: str
+    decision_id: str
+    agency: str
+    by: str
+    received: bool
+    understood: bool
+    action: str  # taken | planned | none
+    text: str
+    at: datetime
+
+    def to_record(self) -> dict[str, Any]:
+        out = asdict(self)
+        out["at"] = format_time(self.at)
+        return out
+
+    @classmethod
+    def from_record(cls, data: dict[str, Any]) -> "Acknowledgement":
+        return cls(**{**data, "at": parse_time(data["at"])})
+
+
+@dataclass(frozen=True, slots=True)
+class AccessNotification:
+    """Another agency's user viewed an assertion flagged notify_owner (as NHS CP-IS does)."""
+
+    id: str
+    assertion_id: str
+    owner_agency: str
+    viewer: str
+    viewer_agency: str
+    purpose: Optional[str]
+    at: datetime
+
+    def to_record(self) -> dict[str, Any]:
+        out = asdict(self)
+        out["at"] = format_time(self.at)
+        return out
+
+    @classmethod
+    def from_record(cls, data: dict[str, Any]) -> "AccessNotification":
+        return cls(**{**data, "at": parse_time(data["at"])})

@@ -36,6 +36,12 @@ OPERATIONS: dict[str, frozenset[str]] = {
     "provenance": frozenset({"practitioner", "mash", "analyst", "auditor"}),
     "patterns": frozenset({"mash", "analyst"}),
     "record": frozenset({"practitioner", "mash"}),
+    "decide": frozenset({"practitioner", "mash"}),
+    "acknowledge": frozenset({"practitioner", "mash"}),
+    "shares": frozenset({"practitioner", "mash", "auditor"}),
+    "accesses": frozenset({"practitioner", "mash", "auditor", "admin"}),
+    "audit": frozenset({"auditor"}),
+    "export": frozenset({"practitioner", "mash", "auditor"}),
 }
 # Operations that return identities or patterns need a stated purpose, which is recorded.
 NEEDS_PURPOSE = frozenset({"entity", "searchPeople", "chronology", "patterns"})
@@ -50,7 +56,7 @@ class Principal:
     purpose: Optional[str] = None
 
     def view(self, as_of: Optional[datetime] = None, valid_at: Optional[datetime] = None) -> View:
-        return View(auths=self.auths, agency=self.agency, as_of=as_of, valid_at=valid_at)
+        return View(auths=self.auths, agency=self.agency, as_of=as_of, valid_at=valid_at, subject=self.subject)
 
     @property
     def pseudonymous(self) -> bool:

@@ -210,6 +210,9 @@ def as_dict() -> dict[str, Any]:
         "source_reliability": SOURCE_RELIABILITY,
         "information_confidence": INFORMATION_CONFIDENCE,
         "handling_conditions": HANDLING,
+        "lawful_bases": LAWFUL_BASES,
+        "consent": CONSENT,
+        "acknowledgement_actions": ACTIONS,
         "involvement_roles": list(INVOLVEMENT_ROLES),
         "family_roles": list(FAMILY_ROLES),
     }
@@ -217,3 +220,29 @@ def as_dict() -> dict[str, Any]:
 
 def to_json() -> str:
     return json.dumps(as_dict(), indent=2, ensure_ascii=False) + "\n"
+
+# Lawful bases for sharing (UK GDPR Art. 6 and Art. 9, DPA 2018 Schedule 1).
+LAWFUL_BASES: dict[str, str] = {
+    "art6_1a_consent": "UK GDPR Art. 6(1)(a): the person has given consent.",
+    "art6_1c_legal_obligation": "UK GDPR Art. 6(1)(c): necessary to comply with a legal obligation (e.g. Children Act 1989 s.47).",
+    "art6_1d_vital_interests": "UK GDPR Art. 6(1)(d): necessary to protect someone's vital interests.",
+    "art6_1e_public_task": "UK GDPR Art. 6(1)(e): necessary for a task in the public interest or in the exercise of official authority.",
+    "art6_1f_legitimate_interests": "UK GDPR Art. 6(1)(f): legitimate interests (not for public authorities' tasks).",
+    "art9_2a_explicit_consent": "UK GDPR Art. 9(2)(a): explicit consent to share special category data.",
+    "art9_2b_employment_social_protection": "UK GDPR Art. 9(2)(b): employment, social security and social protection law.",
+    "art9_2c_vital_interests": "UK GDPR Art. 9(2)(c): vital interests where the person cannot consent.",
+    "art9_2g_substantial_public_interest": "UK GDPR Art. 9(2)(g): substantial public interest, with a DPA 2018 Schedule 1 condition.",
+    "art9_2h_health_social_care": "UK GDPR Art. 9(2)(h): health or social care.",
+    "dpa2018_sch1_para18_safeguarding": "DPA 2018 Schedule 1 para 18: safeguarding of children and of individuals at risk; allows sharing without consent where justified.",
+}
+CONSENT: dict[str, str] = {
+    "given": "The person (or someone with parental responsibility) agreed to the sharing.",
+    "refused": "Consent was sought and refused; sharing went ahead only if another basis justified it.",
+    "not_sought": "Consent was not sought, for the reason recorded (e.g. it could increase risk to the child).",
+    "overridden": "Consent was refused or withdrawn and the refusal was overridden, for the reason recorded.",
+}
+ACTIONS: dict[str, str] = {
+    "taken": "The recipient has acted on the information.",
+    "planned": "The recipient plans to act; the text says what and when.",
+    "none": "The recipient will not act; the text says why.",
+}

@@ -22,9 +22,14 @@ def make_service(store: GraphStore, db: Path) -> Service:
 
 
 class LiveServer:
-    def __init__(self, service: Service, db: Path):
+    """With check_audit, leaving the server checks that every /graphql request made through
+    `http` left exactly one audit entry (the GraphiQL page excepted)."""
+
+    def __init__(self, service: Service, db: Path, check_audit: bool = True):
         self.service = service
         self.db = db
+        self.check_audit = check_audit
+        self.graphql_requests = 0
         self.server = uvicorn.Server(uvicorn.Config(create_app(service), host="127.0.0.1", port=0, log_level="warning", access_log=False, lifespan="off"))
         self.thread = threading.Thread(target=self.server.run, daemon=True)
 
@@ -37,10 +42,22 @@ class LiveServer:
             time.sleep(0.01)
         port = self.server.servers[0].sockets[0].getsockname()[1]
         self.url = f"http://127.0.0.1:{port}"
-        self.http = httpx.Client(base_url=self.url, timeout=30)
+        self.http = httpx.Client(base_url=self.url, timeout=30, event_hooks={"request": [self._count]})
+        self.audit_at_start = len(list(self.service.store.audit_entries()))
         return self
 
+    def _count(self, request: httpx.Request) -> None:
+        page = request.method == "GET" and "text/html" in request.headers.get("accept", "") and "query" not in request.url.params
+        if request.url.path == "/graphql" and not page:
+            self.graphql_requests += 1
+
+    def audit_entries(self) -> list[dict]:
+        return list(self.service.store.audit_entries())[self.audit_at_start:]
+
     def __exit__(self, *exc: object) -> None:
+        if self.check_audit and exc[0] is None and self.service.store.ping():
+            entries = self.audit_entries()
+            assert len(entries) == self.graphql_requests, f"{self.graphql_requests} requests left {len(entries)} audit entries"
         self.http.close()
         self.server.should_exit = True
         self.thread.join(timeout=10)

@@ -68,7 +68,7 @@ QUERIES = [
 def server(tmp_path_factory):
     db = tmp_path_factory.mktemp("prop") / "base.db"
     base = EmbeddedStore(db)
-    with LiveServer(make_service(base, db), db) as live:
+    with LiveServer(make_service(base, db), db, check_audit=False) as live:
         yield live
     base.close()
 

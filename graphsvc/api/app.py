@@ -28,7 +28,9 @@ from strawberry.types.execution import PreExecutionError
 from strawberry.types.graphql import OperationType
 
 from ..errors import DomainError, Unauthenticated
+from ..model import format_time, utcnow
 from ..principal import Principal, Pseudonyms
+from ..sharing import notify_owners
 from ..store.base import GraphStore, StoreUnavailable
 from .auth import Verifier
 from .context import Context
@@ -56,6 +58,10 @@ class Service:
     store: GraphStore
     verifier: Verifier
     pseudonyms: Pseudonyms
+
+
+def _unavailable() -> "Outcome":
+    return 503, {"errors": [_error("the store is unavailable; try again shortly", "SERVICE_UNAVAILABLE")]}, {"Retry-After": "5"}
 
 
 class RequestError(Exception):
@@ -166,24 +172,55 @@ def variables_digest(variables: Optional[dict[str, Any]]) -> str:
     return hashlib.sha256(json.dumps(variables or {}, sort_keys=True, default=str).encode()).hexdigest()
 
 
+Outcome = tuple[int, dict[str, Any], Optional[dict[str, str]]]  # status, body, extra headers
+
+
 def create_app(service: Service) -> Starlette:
     async def graphql(request: Request) -> Response:
         media = _media_type(request)
         wants_page = request.method == "GET" and "text/html" in request.headers.get("accept", "") and "query" not in request.query_params
         if wants_page:
             return HTMLResponse(get_graphql_ide_html("graphiql"))
+        principal: Optional[Principal] = None
+        context: Optional[Context] = None
+        variables: Optional[dict[str, Any]] = None
+        operation: Optional[str] = None
         try:
             principal = service.verifier.principal(request.headers.get("authorization"))
-        except Unauthenticated as exc:
-            return _json_response({"errors": [_error(str(exc), exc.code)]}, 401, media, {"WWW-Authenticate": 'Bearer realm="graphsvc"'})
-        try:
             query, variables, operation, _ = _check(await _params(request))
+            context = Context(principal=principal, store=service.store, pseudonyms=service.pseudonyms)
+            outcome = await _execute(request, context, media, query, variables, operation)
+        except Unauthenticated as exc:
+            outcome = (401, {"errors": [_error(str(exc), exc.code)]}, {"WWW-Authenticate": 'Bearer realm="graphsvc"'})
         except RequestError as exc:
-            return _json_response({"errors": [_error(str(exc), "BAD_USER_INPUT")]}, exc.status, media, exc.headers)
-        return await _execute(request, principal, media, query, variables, operation)
+            outcome = (exc.status, {"errors": [_error(str(exc), "BAD_USER_INPUT")]}, exc.headers)
+        # Every request leaves exactly one audit entry; if it cannot be written, no data leaves.
+        try:
+            await run_in_threadpool(_account, principal, context, operation, variables, outcome)
+        except StoreUnavailable:
+            outcome = _unavailable()
+        status, body, headers = outcome
+        return _json_response(body, status, media, headers)
 
-    async def _execute(request: Request, principal: Principal, media: str, query: str, variables: Optional[dict[str, Any]], operation: Optional[str]) -> Response:
-        context = Context(principal=principal, store=service.store, pseudonyms=service.pseudonyms)
+    def _account(principal: Optional[Principal], context: Optional[Context], operation: Optional[str], variables: Optional[dict[str, Any]], outcome: Outcome) -> None:
+        status, body, _ = outcome
+        codes = sorted({e.get("extensions", {}).get("code", "ERROR") for e in body.get("errors", [])})
+        returned = sorted(context.returned) if context is not None and body.get("data") is not None else []
+        service.store.audit_append({
+            "at": format_time(utcnow()),
+            "subject": principal.subject if principal else None,
+            "agency": principal.agency if principal else None,
+            "roles": sorted(principal.roles) if principal else [],
+            "purpose": principal.purpose if principal else None,
+            "operation": f"{operation or '-'}: {','.join(context.operations) if context and context.operations else '-'}",
+            "variables_digest": variables_digest(variables),
+            "returned": returned,
+            "outcome": f"{status} " + (",".join(codes) if codes else "OK"),
+        })
+        if principal is not None and returned:
+            notify_owners(service.store, principal, returned)
+
+    async def _execute(request: Request, context: Context, media: str, query: str, variables: Optional[dict[str, Any]], operation: Optional[str]) -> Outcome:
         allowed = {OperationType.QUERY} if request.method == "GET" else {OperationType.QUERY, OperationType.MUTATION}
         # GraphQL request errors (the request was well-formed but the operation could not start) have
         # no data entry: 400 under graphql-response+json, 200 under application/json, as the spec says.
@@ -192,25 +229,25 @@ def create_app(service: Service) -> Starlette:
             result = await run_in_threadpool(schema.execute_sync, query, variables, context, None, operation, allowed)
         except InvalidOperationTypeError as exc:
             if exc.operation_type is OperationType.MUTATION:  # only over GET: the spec asks for 405
-                return _json_response({"errors": [_error(exc.as_http_error_reason(request.method), "BAD_USER_INPUT")]}, 405, media, {"Allow": "POST"})
+                return 405, {"errors": [_error(exc.as_http_error_reason(request.method), "BAD_USER_INPUT")]}, {"Allow": "POST"}
             # Subscriptions are refused by every method, so 405 with an Allow would mislead.
-            return _json_response({"errors": [_error("subscriptions are not supported", "BAD_USER_INPUT")]}, request_error_status, media)
+            return request_error_status, {"errors": [_error("subscriptions are not supported", "BAD_USER_INPUT")]}, None
         except CannotGetOperationTypeError:
             # No operation to run: operationName names none in the document, or it holds only fragments
             # (strawberry raises here instead of answering with an error).
             message = f"unknown operation named {operation!r}" if operation is not None else "the document has no operation"
-            return _json_response({"errors": [_error(message, "BAD_USER_INPUT")]}, request_error_status, media)
+            return request_error_status, {"errors": [_error(message, "BAD_USER_INPUT")]}, None
         errors = [format_error(e) for e in result.errors or []]
         if any(isinstance(e.original_error, StoreUnavailable) for e in result.errors or []):
-            return _json_response({"errors": [_error("the store is unavailable; try again shortly", "SERVICE_UNAVAILABLE")]}, 503, media, {"Retry-After": "5"})
+            return _unavailable()
         # A request error (parse, validation, variables) never started executing: no data entry.
         request_error = isinstance(result, PreExecutionError) or (result.data is None and errors and all(e.path is None for e in result.errors or []))
         if request_error:
-            return _json_response({"errors": errors}, request_error_status, media)
+            return request_error_status, {"errors": errors}, None
         body: dict[str, Any] = {"data": result.data}
         if errors:
             body["errors"] = errors
-        return _json_response(body, 200, media)
+        return 200, body, None
 
     async def health(request: Request) -> Response:
         ok = await run_in_threadpool(service.store.ping)

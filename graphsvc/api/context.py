@@ -14,6 +14,7 @@ from ..model import Entity as DomainEntity
 from ..model import View
 from ..principal import Principal, Pseudonyms
 from ..store.base import GraphStore
+from ..vocabulary import KIND
 from . import types
 
 
@@ -30,6 +31,7 @@ class Context:
     store: GraphStore
     pseudonyms: Pseudonyms
     returned: set[str] = field(default_factory=set)  # assertion ids shown, for the audit log
+    operations: list[str] = field(default_factory=list)  # the operations asked for, for the audit log
 
     def view(self, as_of: Optional[datetime] = None, valid_at: Optional[datetime] = None) -> View:
         return self.principal.view(utc(as_of), utc(valid_at))
@@ -38,6 +40,7 @@ class Context:
         return Disclosure(self.principal, self.pseudonyms, self.store, view)
 
     def require(self, operation: str) -> None:
+        self.operations.append(operation)
         self.principal.require(operation)
 
     def show(self, a: DomainAssertion, disclosure: Optional[Disclosure] = None) -> types.Assertion:
@@ -47,6 +50,7 @@ class Context:
 
     def entity(self, e: DomainEntity, view: View) -> types.Entity:
         d = self.disclosure(view)
+        self.returned.update(a.id for a in e.assertions if a.predicate == KIND)
         links = [
             types.Link(
                 predicate=a.predicate, role=a.role, direction=direction,

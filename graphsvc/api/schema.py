@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Annotated, Optional
 
 import strawberry
@@ -14,12 +14,15 @@ from strawberry.types import Info
 
 from .. import chronology as chron
 from .. import provenance as prov
-from .. import writing
+from .. import prov_export, sharing, writing
+from ..chronology import check_window
+from ..model import format_time
 from ..disclosure import Disclosure
 from ..patterns import Patterns
 from ..errors import BadInput, NotFound
 from ..paging import page
 from ..vocabulary import PEOPLE
+from . import accountability_types as at
 from . import pattern_types as pt
 from . import types
 from .context import Context, utc
@@ -99,7 +102,66 @@ class PatternQuery:
 
 
 @strawberry.type
-class Query(PatternQuery):
+class AccountabilityQuery:
+    @strawberry.field(description="What your agency shared, whether each share was acknowledged, and what was done.")
+    def my_shares(self, info: Info) -> list[at.Share]:
+        c = ctx(info)
+        c.require("shares")
+        return [at.Share(decision=at.SharingDecision.of(d), acknowledged=bool(acks), acknowledgements=[at.Acknowledgement.of(a) for a in acks])
+                for d, acks in sharing.my_shares(c.store, c.principal)]
+
+    @strawberry.field(description="Shares nobody has acknowledged, decided more than olderThanHours ago: never assume someone else will act.")
+    def awaiting_acknowledgement(self, info: Info, older_than_hours: float = 24) -> list[at.SharingDecision]:
+        c = ctx(info)
+        c.require("shares")
+        return [at.SharingDecision.of(d) for d in sharing.awaiting_acknowledgement(c.store, c.principal, timedelta(hours=older_than_hours))]
+
+    @strawberry.field(description="When users of other agencies were shown your agency's flagged assertions.")
+    def accesses_to_my_records(self, info: Info, from_: From = None, to: To = None) -> list[at.AccessNotification]:
+        c = ctx(info)
+        c.require("accesses")
+        check_window(utc(from_), utc(to))
+        return [at.AccessNotification.of(n) for n in c.store.accesses(c.principal.agency, utc(from_), utc(to))]
+
+    @strawberry.field(description="Auditors: who has been shown this assertion, when, and for what purpose.")
+    def access_log(self, info: Info, assertion_id: strawberry.ID, as_of: AsOf = None) -> list[at.AccessLogEntry]:
+        c = ctx(info)
+        c.require("audit")
+        if c.store.assertion(assertion_id, c.view(as_of)) is None:
+            raise NotFound.assertion(assertion_id)
+        cutoff = format_time(utc(as_of)) if as_of else None
+        return [at.AccessLogEntry.of(e) for e in c.store.audit_for(assertion_id) if cutoff is None or e["at"] <= cutoff]
+
+    @strawberry.field(description="Auditors: sharing decisions (to share and not to share), filtered by agency, person, lawful basis and outcome.")
+    def decisions(self, info: Info, agency: Optional[str] = None, person_id: Optional[strawberry.ID] = None, lawful_basis: Optional[str] = None,
+                  share: Optional[bool] = None, as_of: AsOf = None) -> list[at.SharingDecision]:
+        c = ctx(info)
+        c.require("audit")
+        found = sharing.visible_decisions(c.store, c.principal, utc(as_of))
+        return [at.SharingDecision.of(d) for d in found if sharing.decision_filter(d, agency, person_id, lawful_basis, share)]
+
+    @strawberry.field(description="W3C PROV (PROV-JSON) for one assertion and its corrections, or for a person's chronology; assertions your agency may not pass on are left out.")
+    def prov_export(self, info: Info, assertion_id: Optional[strawberry.ID] = None, person_id: Optional[strawberry.ID] = None, as_of: AsOf = None) -> at.ProvDocument:
+        c = ctx(info)
+        c.require("export")
+        if (assertion_id is None) == (person_id is None):
+            raise BadInput("give exactly one of assertionId or personId")
+        view = c.view(as_of)
+        if assertion_id is not None:
+            found = prov_export.assertion_history(c.store, view, assertion_id)
+            if not found:
+                raise NotFound.assertion(assertion_id)
+        else:
+            c.require("chronology")
+            found = prov_export.chronology_assertions(c.store, view, person_id)  # type: ignore[arg-type]
+        decisions = [d for a in found for d in sharing.visible_decisions(c.store, c.principal, view.as_of, a.id)]
+        out = prov_export.export(c.store, view, c.principal.agency, found, dict.fromkeys(decisions))
+        c.returned.update(a.id for a in found if sharing.may_share(c.principal.agency, a))
+        return at.ProvDocument(prov_json=out.document, included=out.included, withheld=out.withheld)
+
+
+@strawberry.type
+class Query(PatternQuery, AccountabilityQuery):
     @strawberry.field(description="Who the service thinks you are.")
     def me(self, info: Info) -> types.Me:
         c = ctx(info)
@@ -148,7 +210,8 @@ class Query(PatternQuery):
     def provenance(self, info: Info, assertion_id: strawberry.ID, as_of: AsOf = None) -> types.Provenance:
         c = ctx(info)
         c.require("provenance")
-        return types.provenance_of(c, prov.trace(c.store, c.view(as_of), assertion_id))
+        trace = prov.trace(c.store, c.view(as_of), assertion_id)
+        return types.provenance_of(c, trace, sharing.visible_decisions(c.store, c.principal, utc(as_of), assertion_id))
 
 
 @strawberry.type
@@ -168,6 +231,25 @@ class Mutation:
         c = ctx(info)
         c.require("record")
         return c.show(writing.correct(c.store, c.principal, assertion_id, value, object, source_ref, method, status))
+
+    @strawberry.mutation(description="Record a decision to share or not to share. A share widens the assertions' visibility to exactly its recipients; a decision not to share changes no visibility but is kept for auditors.")
+    def record_sharing_decision(self, info: Info, decision: at.SharingDecisionInput) -> at.SharingDecision:
+        c = ctx(info)
+        c.require("decide")
+        d = decision
+        made = sharing.record_decision(c.store, c.principal, sharing.DecisionInput(
+            share=d.share, assertion_ids=[str(i) for i in d.assertion_ids], to_agency=d.to_agency, purpose=d.purpose,
+            lawful_basis=d.lawful_basis, consent=d.consent, person_informed=d.person_informed, reasons=d.reasons,
+            to_team=d.to_team, to_professional=d.to_professional, consent_reason=d.consent_reason,
+            not_informed_reason=d.not_informed_reason, handling=d.handling, person_id=str(d.person_id) if d.person_id else None,
+        ))
+        return at.SharingDecision.of(made)
+
+    @strawberry.mutation(description="Acknowledge a share made to you: received, understood, and the action taken or planned.")
+    def acknowledge(self, info: Info, decision_id: strawberry.ID, received: bool, understood: bool, action: str, text: str = "") -> at.Acknowledgement:
+        c = ctx(info)
+        c.require("acknowledge")
+        return at.Acknowledgement.of(sharing.acknowledge(c.store, c.principal, decision_id, received, understood, action, text))
 
     @strawberry.mutation(description="Retract one of your agency's assertions, saying why.")
     def retract_assertion(self, info: Info, assertion_id: strawberry.ID, reason: str, source_ref: Optional[str] = None) -> types.Assertion:

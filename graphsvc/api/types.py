@@ -16,6 +16,7 @@ from strawberry.scalars import JSON
 from .. import chronology as chron
 from .. import model, provenance as prov
 from ..paging import Page
+from .accountability_types import SharingDecision
 
 if TYPE_CHECKING:
     from .context import Context
@@ -153,6 +154,7 @@ class Provenance:
     superseded_by: list[Assertion]
     corroborated_by: list[Assertion] = strawberry.field(description="Other agencies' assertions of the same thing.")
     contradicted_by: list[Assertion] = strawberry.field(description="Other agencies' different values for a one-value attribute.")
+    shared_via: list[SharingDecision] = strawberry.field(description="Decisions to share (or not) that cover this assertion, as far as you may see them.")
 
 
 @strawberry.type
@@ -175,13 +177,17 @@ def page_info(p: Page) -> PageInfo:  # type: ignore[type-arg]
     return PageInfo(end_cursor=p.end_cursor, has_next_page=p.has_next)
 
 
-def provenance_of(ctx: "Context", t: prov.Trace) -> Provenance:
+def provenance_of(ctx: "Context", t: prov.Trace, decisions: list[model.SharingDecision]) -> Provenance:
     a = t.assertion
+    via = f"recorded by {a.agency} ({a.recorded_by}) from its record {a.source_ref}"
+    grant = next((d for d in decisions if d.grants(ctx.principal.view()) and not ctx.principal.view().may_see(a)), None)
+    if grant is not None:
+        via += f"; shared with {grant.to_agency} by {grant.from_agency} under decision {grant.id} ({grant.lawful_basis})"
     return Provenance(
         assertion=ctx.show(a), recorded_by=a.recorded_by, agency=a.agency, source_ref=a.source_ref,
         method=a.method, status=a.status, source_reliability=a.source_reliability,
         information_confidence=a.information_confidence,
-        reached_hub_via=f"recorded by {a.agency} ({a.recorded_by}) from its record {a.source_ref}",
+        reached_hub_via=via, shared_via=[SharingDecision.of(d) for d in decisions],
         current=t.current, supersedes=ctx.show(t.supersedes) if t.supersedes else None,
         superseded_by=[ctx.show(x) for x in t.superseded_by],
         corroborated_by=[ctx.show(x) for x in t.corroborated_by],

@@ -12,7 +12,7 @@ import abc
 from datetime import datetime
 from typing import Iterable, Iterator, Optional, Sequence
 
-from ..model import Assertion, Entity, View
+from ..model import AccessNotification, Acknowledgement, Assertion, Entity, SharingDecision, View
 from ..vocabulary import PEOPLE
 
 
@@ -61,6 +61,46 @@ class GraphStore(abc.ABC):
         """Current visible assertions with these predicates whose moment (model.moment) lies in
         [start, end], oldest first: the time index that pattern queries start from, so their
         cost grows with the window, not the store."""
+
+    # -- accountability: sharing decisions, acknowledgements, access notifications (append-only)
+    @abc.abstractmethod
+    def append_decision(self, decision: SharingDecision) -> None:
+        """Record a decision. A decision to share widens the visibility of its assertions to
+        its recipients (SharingDecision.grants) in every read from then on."""
+
+    @abc.abstractmethod
+    def decisions(self, assertion_id: Optional[str] = None) -> list[SharingDecision]:
+        """Every decision, or those covering one assertion, in the order recorded (unfiltered:
+        the domain decides who may see which)."""
+
+    @abc.abstractmethod
+    def flagged(self, assertion_ids: Iterable[str]) -> list[Assertion]:
+        """Those of these assertions flagged notify_owner, sorted by id (a trusted read)."""
+
+    @abc.abstractmethod
+    def append_acknowledgement(self, ack: Acknowledgement) -> None: ...
+
+    @abc.abstractmethod
+    def acknowledgements(self, decision_id: Optional[str] = None) -> list[Acknowledgement]: ...
+
+    @abc.abstractmethod
+    def append_access(self, notifications: Sequence[AccessNotification]) -> None: ...
+
+    @abc.abstractmethod
+    def accesses(self, owner_agency: str, start: Optional[datetime] = None, end: Optional[datetime] = None) -> list[AccessNotification]: ...
+
+    # -- the audit log (audit.py): hash-chained, append-only
+    @abc.abstractmethod
+    def audit_append(self, entry: dict) -> dict:
+        """Number, chain (audit.seal) and store one entry atomically; return it as stored."""
+
+    @abc.abstractmethod
+    def audit_entries(self) -> Iterator[dict]:
+        """Every entry in seq order, exactly as stored (for verification)."""
+
+    @abc.abstractmethod
+    def audit_for(self, assertion_id: str) -> list[dict]:
+        """Entries whose response included this assertion, oldest first."""
 
     # -- whole-store
     @abc.abstractmethod

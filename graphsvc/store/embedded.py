@@ -11,16 +11,18 @@ import bisect
 import json
 import sqlite3
 import threading
+from contextlib import contextmanager
 from collections import defaultdict
 from pathlib import Path
-from typing import Iterable, Iterator, Optional, Sequence
+from typing import Any, Callable, Iterable, Iterator, Optional, Sequence
 
 import networkx as nx
 
 from .. import vocabulary as v
 from datetime import datetime
 
-from ..model import TRUSTED, Assertion, View, current, format_time, moment, parse_time
+from .. import audit
+from ..model import TRUSTED, AccessNotification, Acknowledgement, Assertion, SharingDecision, View, current, format_time, moment, parse_time
 from . import sql
 from .base import GraphStore
 
@@ -59,7 +61,7 @@ def connect(path: str | Path) -> sqlite3.Connection:
     # FULL: an acknowledged write is on disk before we say so.
     db.execute("PRAGMA synchronous=FULL")
     db.execute("PRAGMA foreign_keys=ON")
-    db.executescript(sql.SCHEMA)
+    db.executescript(sql.SCHEMA + sql.TRIGGERS)
     return db
 
 
@@ -78,8 +80,16 @@ class EmbeddedStore(GraphStore):
         # Per predicate, (moment, seq, assertion), sorted lazily: appends stay cheap for bulk import.
         self._timeline: dict[str, list[tuple[datetime, int, Assertion]]] = defaultdict(list)
         self._unsorted: set[str] = set()
+        self._shares: dict[str, list[SharingDecision]] = defaultdict(list)  # assertion id -> decisions to share it
         for row in self.db.execute(sql.SELECT_LOG):
             self._index(_assertion(row))
+        for (body,) in self.db.execute(sql.SELECT_DECISIONS):
+            self._index_decision(SharingDecision.from_record(json.loads(body)))
+
+    def _index_decision(self, d: SharingDecision) -> None:
+        if d.share:
+            for assertion_id in d.assertion_ids:
+                self._shares[assertion_id].append(d)
 
     # -- projection
     def _index(self, a: Assertion) -> None:
@@ -102,28 +112,32 @@ class EmbeddedStore(GraphStore):
     def append(self, assertions: Sequence[Assertion]) -> int:
         if not assertions:
             return 0
+        with self._transaction() as db:
+            db.executemany(sql.INSERT_ASSERTION, (_row(a) for a in assertions))
         with self.lock:
-            try:
-                self.db.execute("BEGIN IMMEDIATE")
-                self.db.executemany(sql.INSERT_ASSERTION, (_row(a) for a in assertions))
-                self.db.execute("COMMIT")
-            except BaseException:
-                if self.db.in_transaction:
-                    self.db.execute("ROLLBACK")
-                raise
             for a in assertions:
                 self._index(a)
         return len(assertions)
 
     # -- reads
+    def _visible(self, view: View) -> Callable[[Assertion], bool]:
+        """Scope, widened by decisions to share with this reader."""
+
+        def visible(a: Assertion) -> bool:
+            return view.may_see(a) or any(d.grants(view) for d in self._shares.get(a.id, ()))
+
+        return visible
+
     def _current(self, candidates: Iterable[Assertion], view: Optional[View]) -> list[Assertion]:
-        return current(candidates, self._superseders, view or TRUSTED)
+        if view is None:
+            return current(candidates, self._superseders, TRUSTED)
+        return current(candidates, self._superseders, view, self._visible(view))
 
     def assertion(self, assertion_id: str, view: Optional[View] = None) -> Optional[Assertion]:
         a = self._all.get(assertion_id)
         if a is None or view is None:
             return a
-        if not view.may_see(a) or (view.as_of is not None and a.recorded_at > view.as_of):
+        if not self._visible(view)(a) or (view.as_of is not None and a.recorded_at > view.as_of):
             return None
         return a
 
@@ -187,6 +201,77 @@ class EmbeddedStore(GraphStore):
         if identifier is not None and not any(a.predicate == "identifier" and a.value == identifier for a in shown):
             return False
         return True
+
+    # -- accountability
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        """All or nothing; committed (and so durable) before the caller goes on."""
+        with self.lock:
+            self.db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self.db
+                self.db.execute("COMMIT")
+            except BaseException:
+                if self.db.in_transaction:
+                    self.db.execute("ROLLBACK")
+                raise
+
+    def _write(self, statements: Iterable[tuple[str, tuple[Any, ...]]]) -> None:
+        with self._transaction() as db:
+            for statement, params in statements:
+                db.execute(statement, params)
+
+    def append_decision(self, decision: SharingDecision) -> None:
+        with self.lock:
+            self._write([(sql.INSERT_DECISION, (decision.id, json.dumps(decision.to_record())))])
+            self._index_decision(decision)
+
+    def decisions(self, assertion_id: Optional[str] = None) -> list[SharingDecision]:
+        with self.lock:
+            rows = self.db.execute(sql.SELECT_DECISIONS).fetchall()
+        found = [SharingDecision.from_record(json.loads(body)) for (body,) in rows]
+        return [d for d in found if assertion_id is None or assertion_id in d.assertion_ids]
+
+    def flagged(self, assertion_ids: Iterable[str]) -> list[Assertion]:
+        found = (self._all.get(i) for i in set(assertion_ids))
+        return sorted((a for a in found if a is not None and a.notify_owner), key=lambda a: a.id)
+
+    def append_acknowledgement(self, ack: Acknowledgement) -> None:
+        self._write([(sql.INSERT_ACK, (ack.id, ack.decision_id, json.dumps(ack.to_record())))])
+
+    def acknowledgements(self, decision_id: Optional[str] = None) -> list[Acknowledgement]:
+        with self.lock:
+            rows = self.db.execute(sql.SELECT_ACKS_FOR, (decision_id,)).fetchall() if decision_id else self.db.execute(sql.SELECT_ACKS).fetchall()
+        return [Acknowledgement.from_record(json.loads(body)) for (body,) in rows]
+
+    def append_access(self, notifications: Sequence[AccessNotification]) -> None:
+        if notifications:
+            self._write([(sql.INSERT_ACCESS, (n.id, n.owner_agency, format_time(n.at), json.dumps(n.to_record()))) for n in notifications])
+
+    def accesses(self, owner_agency: str, start: Optional[datetime] = None, end: Optional[datetime] = None) -> list[AccessNotification]:
+        low, high = format_time(start) or "", format_time(end) or "9999"
+        with self.lock:
+            rows = self.db.execute(sql.SELECT_ACCESSES, (owner_agency, low, high)).fetchall()
+        return [AccessNotification.from_record(json.loads(body)) for (body,) in rows]
+
+    def audit_append(self, entry: dict) -> dict:
+        with self.lock:
+            head = self.db.execute(sql.AUDIT_HEAD).fetchone()
+            sealed = audit.seal(entry, (head[0] + 1) if head else 1, head[1] if head else audit.GENESIS)
+            row = tuple(json.dumps(sealed[c]) if c in ("roles", "returned") else sealed[c] for c in sql.AUDIT_COLUMNS)
+            self._write([(sql.INSERT_AUDIT, row)] + [(sql.INSERT_AUDIT_RETURNED, (sealed["seq"], i)) for i in sealed["returned"]])
+        return sealed
+
+    def _audit_rows(self, statement: str, params: tuple[Any, ...] = ()) -> list[dict]:
+        with self.lock:
+            rows = self.db.execute(statement, params).fetchall()
+        return [{c: json.loads(v) if c in ("roles", "returned") else v for c, v in zip(sql.AUDIT_COLUMNS, row)} for row in rows]
+
+    def audit_entries(self) -> Iterator[dict]:
+        return iter(self._audit_rows(sql.SELECT_AUDIT))
+
+    def audit_for(self, assertion_id: str) -> list[dict]:
+        return self._audit_rows(sql.SELECT_AUDIT_FOR, (assertion_id,))
 
     def log(self) -> Iterator[Assertion]:
         with self.lock:

@@ -1,0 +1,72 @@
+"""The tamper-evident audit log: every read and write, hash-chained.
+
+Each entry's hash covers its own fields and the previous entry's hash, so changing,
+deleting, reordering or inserting an entry breaks the chain from that point on. Truncating
+the tail leaves a valid shorter chain: a saved checkpoint (the last seq and hash) catches it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from typing import Any, Iterable, Optional
+
+GENESIS = "0" * 64
+FIELDS = ("seq", "at", "subject", "agency", "roles", "purpose", "operation", "variables_digest", "returned", "outcome")
+
+
+def entry_hash(entry: dict[str, Any], prev: str) -> str:
+    body = json.dumps({k: entry[k] for k in FIELDS}, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(f"{prev}\n{body}".encode()).hexdigest()
+
+
+def seal(entry: dict[str, Any], seq: int, prev: str) -> dict[str, Any]:
+    """The entry as stored: numbered, linked to its predecessor, hashed."""
+    sealed = {**{k: entry.get(k) for k in FIELDS}, "seq": seq, "prev": prev}
+    sealed["returned"] = sorted(set(sealed["returned"] or []))
+    sealed["roles"] = sorted(sealed["roles"] or [])
+    sealed["hash"] = entry_hash(sealed, prev)
+    return sealed
+
+
+@dataclass(frozen=True)
+class Problem:
+    seq: Optional[int]
+    position: int  # 1-based position in the log as read
+    reason: str
+
+    def __str__(self) -> str:
+        where = f"entry seq {self.seq}" if self.seq is not None else "the log"
+        return f"{where} (position {self.position}): {self.reason}"
+
+
+def verify(entries: Iterable[dict[str, Any]], checkpoint: Optional[dict[str, Any]] = None) -> tuple[int, Optional[Problem]]:
+    """Walk the chain; return (entries checked, the first problem or None)."""
+    prev, expected_seq, count = GENESIS, 1, 0
+    seen_checkpoint = checkpoint is None
+    for position, entry in enumerate(entries, start=1):
+        count = position
+        seq = entry.get("seq")
+        if entry.get("prev") != prev:
+            return count, Problem(seq, position, "does not follow the entry before it (an entry was removed, inserted or moved)")
+        if entry.get("hash") != entry_hash(entry, prev):
+            return count, Problem(seq, position, "its content does not match its hash (the entry was changed)")
+        if seq != expected_seq:
+            return count, Problem(seq, position, f"is numbered {seq}, expected {expected_seq} (entries were renumbered)")
+        if checkpoint is not None and seq == checkpoint["seq"]:
+            if entry["hash"] != checkpoint["hash"]:
+                return count, Problem(seq, position, "differs from the saved checkpoint")
+            seen_checkpoint = True
+        prev, expected_seq = entry["hash"], expected_seq + 1
+    if not seen_checkpoint:
+        assert checkpoint is not None
+        return count, Problem(None, count, f"ends at entry {expected_seq - 1}, before the checkpoint's entry {checkpoint['seq']} (the log was truncated)")
+    return count, None
+
+
+def checkpoint(entries: Iterable[dict[str, Any]]) -> dict[str, Any]:
+    last: dict[str, Any] = {"seq": 0, "hash": GENESIS}
+    for entry in entries:
+        last = entry
+    return {"seq": last["seq"], "hash": last["hash"]}
