@@ -11,6 +11,7 @@ from typing import IO, Iterator
 from rich.console import Console
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
 
+from . import export
 from .ingest import IngestError, RecordError, prepare, read_jsonl
 from .store.base import GraphStore
 
@@ -49,13 +50,16 @@ def import_file(store: GraphStore, path: str | Path, progress: bool | None = Non
             rows = list(read_jsonl(_lines(handle, size, show), errors))
         except UnicodeDecodeError as exc:
             raise IngestError([RecordError(0, "$", f"file is not UTF-8: {exc.reason} at byte {exc.start}")]) from None
-    try:
-        assertions = prepare(rows, store)
-    except IngestError as exc:
-        errors.extend(exc.errors)
     if errors:
         raise IngestError(sorted(errors, key=lambda e: e.line))
-    return ImportResult(records=len(rows), written=store.append(assertions))
+    exported = [r for r in rows if isinstance(r[1], dict) and r[1].get("type") in export.TYPES]
+    if exported:
+        # A file written by `graphsvc export`: restore it verbatim.
+        if len(exported) != len(rows):
+            raise IngestError([RecordError(next(line for line, r in rows if not (isinstance(r, dict) and r.get("type") in export.TYPES)), "$.type",
+                                           "an export file cannot be mixed with new records")])
+        return ImportResult(records=len(rows), written=export.restore(store, exported))
+    return ImportResult(records=len(rows), written=store.append(prepare(rows, store)))
 
 
 def import_records(store: GraphStore, records: list[dict]) -> ImportResult:

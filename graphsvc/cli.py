@@ -70,6 +70,22 @@ def audit_write(store, operation: str, outcome: str) -> None:
                         "purpose": None, "operation": operation, "variables_digest": None, "returned": [], "outcome": outcome})
 
 
+def cmd_export(args: argparse.Namespace) -> int:
+    from . import export
+    from .store import open_store
+
+    with open_store(_db(args)) as store:
+        records = export.export_for_agency(store, args.for_agency) if args.for_agency else export.export_all(store)
+        if args.out in (None, "-"):
+            count = export.write_jsonl(records, sys.stdout)
+        else:
+            with open(args.out, "w", encoding="utf-8") as out:
+                count = export.write_jsonl(records, out)
+        audit_write(store, "export" + (f" for {args.for_agency}" if args.for_agency else ": whole store"), f"ok: {count} records")
+    print(f"exported {count} records", file=sys.stderr)
+    return 0
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     from . import demo
 
@@ -170,6 +186,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--scale", choices=("small", "large-la"), default="small")
     p.add_argument("--seed", type=int, default=7)
     p.add_argument("--out", help="file to write (default: standard output)")
+
+    p = command("export", cmd_export, "Write the whole store (assertions, decisions, audit log) as JSON Lines that `import` reads back; or, with --for-agency, what that agency may pass on.")
+    p.add_argument("--db", help=f"store file (default $GRAPHSVC_DB or {DEFAULT_DB})")
+    p.add_argument("--out", help="file to write (default: standard output)")
+    p.add_argument("--for-agency", help="export only assertions this agency's handling conditions let it pass on")
 
     p = command("audit", cmd_audit, "Verify the hash-chained audit log, or save a checkpoint of its end.")
     p.add_argument("action", choices=("verify", "checkpoint"))
