@@ -198,12 +198,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--checkpoint", help="verify: a checkpoint file from `audit checkpoint`, to detect truncation")
     p.add_argument("--out", help="checkpoint: the file to write (default: standard output)")
 
+    # bench parses its own arguments (graphsvc/bench.py); listed here for --help.
+    sub.add_parser("bench", help="Measure ingest, pattern latency, HTTP load and memory against baselines; write a report.", add_help=False)
+
     p = command("schema", cmd_schema, "Write the checked-in contracts (vocabulary, record schema, GraphQL SDL).")
     p.add_argument("--dir", default="schema")
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["bench"]:
+        from . import bench
+
+        return bench.main(argv[1:])
     args = build_parser().parse_args(argv)
     return int(args.handler(args) or 0)
 
