@@ -98,8 +98,9 @@ class Verifier:
             )
         except jwt.ExpiredSignatureError:
             raise Unauthenticated("the token has expired") from None
-        except (jwt.PyJWTError, ValueError) as exc:
-            # Say what kind of problem, never echo the token.
+        except (jwt.PyJWTError, ValueError, TypeError) as exc:
+            # Say what kind of problem, never echo the token. (A token signed for another key
+            # type makes PyJWT raise TypeError.)
             raise Unauthenticated(f"the token is not valid ({type(exc).__name__})") from None
         return _principal(claims)
 
