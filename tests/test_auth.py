@@ -29,6 +29,17 @@ def token(key=KEY, iss=ISSUER, aud=AUDIENCE, ttl=300, kid="k1", **claims):
     return jwt.encode(body, key, algorithm="RS256", headers={"kid": kid})
 
 
+def _hs256(claims, secret: bytes) -> str:
+    """Built by hand: PyJWT itself refuses to sign HS256 with a public key."""
+    import base64
+    import hashlib
+    import hmac
+
+    b64 = lambda data: base64.urlsafe_b64encode(data).rstrip(b"=")
+    signing_input = b64(json.dumps({"alg": "HS256", "typ": "JWT"}).encode()) + b"." + b64(json.dumps(claims).encode())
+    return (signing_input + b"." + b64(hmac.new(secret, signing_input, hashlib.sha256).digest())).decode()
+
+
 def status(server, tok):
     return server.http.post("/graphql", json={"query": "{ me { subject agency } }"}, headers={"Authorization": f"Bearer {tok}"}).status_code
 
@@ -54,8 +65,8 @@ def test_a_configured_public_key(with_public_key):
     assert status(server, token(ttl=-300)) == 401
     assert status(server, token(roles=["superuser"])) == 401
     assert status(server, server.token()) == 401  # the local key is not accepted once a real one is configured
-    hs = jwt.encode({"iss": ISSUER, "aud": AUDIENCE, "sub": "x", "iat": int(time.time()), "exp": int(time.time()) + 60, "agency": "p", "roles": ["practitioner"]},
-                    KEY.public_key().public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo).decode() + "x" * 32, algorithm="HS256")
+    pem = KEY.public_key().public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+    hs = _hs256({"iss": ISSUER, "aud": AUDIENCE, "sub": "x", "iat": int(time.time()), "exp": int(time.time()) + 60, "agency": "p", "roles": ["practitioner"]}, pem)
     assert status(server, hs) == 401  # algorithm confusion: HS256 with the public key as secret
 
 
