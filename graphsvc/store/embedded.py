@@ -1,8 +1,8 @@
 """The zero-setup store: a durable SQLite log (WAL) and an in-memory projection kept in step.
 
-SQLite is the truth; the projection (indexes by subject, object, value and supersession, plus
-a networkx graph of links) is rebuilt from it on open and updated only after a commit, so a
-crash can never leave the two disagreeing.
+SQLite is the truth; the projection (indexes by subject, object, value, time and
+supersession, plus a networkx graph of the links between people) is rebuilt from it on open
+and updated only after a commit, so a crash can never leave the two disagreeing.
 """
 
 from __future__ import annotations
@@ -27,22 +27,19 @@ from . import sql
 from .base import GraphStore
 
 _TIME_COLUMNS = ("valid_from", "valid_to", "recorded_at")
+SOCIAL = frozenset({"associates_with", "family_member_of"})
 # Predicates pattern queries look up by time (see GraphStore.dated).
 DATED = frozenset(p for p in v.LINKS if p not in ("works_for", "occurred_at")) | {"occurred_on"}
 
 
 def _row(a: Assertion) -> tuple[object, ...]:
-    out = []
-    for column in sql.COLUMNS:
-        value = getattr(a, column)
-        if column in _TIME_COLUMNS:
-            value = format_time(value)
-        elif column == "value":
-            value = None if value is None else json.dumps(value)
-        elif column in ("retraction", "notify_owner"):
-            value = int(value)
-        out.append(value)
-    return tuple(out)
+    # Spelled out: this runs once per assertion on bulk import.
+    return (
+        a.id, a.subject, a.predicate, a.object, None if a.value is None else json.dumps(a.value), a.role,
+        format_time(a.valid_from), format_time(a.valid_to), format_time(a.recorded_at), a.recorded_by, a.agency,
+        a.source_ref, a.method, a.status, a.source_reliability, a.information_confidence, a.scope, a.handling,
+        a.supersedes, int(a.retraction), int(a.notify_owner),
+    )
 
 
 def _assertion(row: Sequence[object]) -> Assertion:
@@ -61,6 +58,9 @@ def connect(path: str | Path) -> sqlite3.Connection:
     # FULL: an acknowledged write is on disk before we say so.
     db.execute("PRAGMA synchronous=FULL")
     db.execute("PRAGMA foreign_keys=ON")
+    # Index pages stay in memory during bulk imports (ids are hashes, so inserts are random).
+    db.execute("PRAGMA cache_size=-262144")
+    db.execute("PRAGMA temp_store=MEMORY")
     db.executescript(sql.SCHEMA + sql.TRIGGERS)
     return db
 
@@ -70,7 +70,8 @@ class EmbeddedStore(GraphStore):
         self.path = Path(path)
         self.db = connect(self.path)
         self.lock = threading.RLock()
-        self.graph = nx.MultiDiGraph()  # links only, keyed by assertion id
+        # The social graph (people linked to people), keyed by assertion id, for network analysis.
+        self.graph = nx.MultiDiGraph()
         self._all: dict[str, Assertion] = {}
         self._subject: dict[str, list[Assertion]] = defaultdict(list)
         self._object: dict[str, list[Assertion]] = defaultdict(list)
@@ -97,7 +98,8 @@ class EmbeddedStore(GraphStore):
         self._subject[a.subject].append(a)
         if a.object is not None:
             self._object[a.object].append(a)
-            self.graph.add_edge(a.subject, a.object, key=a.id)
+            if a.predicate in SOCIAL:
+                self.graph.add_edge(a.subject, a.object, key=a.id)
         if a.supersedes is not None:
             self._superseders[a.supersedes].append(a)
         if a.predicate in ("date_of_birth", "identifier"):

@@ -1,0 +1,441 @@
+"""The Neo4j store: the same port as the embedded store, answered by Cypher in one database.
+
+Every query lives in ``cypher/`` (one file per query, loaded by name at import time) and is
+always parameterised. The shared rules (which assertions a reader may see, which are current)
+are written once in ``cypher/fragments/`` and spliced into the query files as they are loaded:
+``{{ current(a) }}`` in a query file becomes the text of fragments/current.cypher with ``@``
+replaced by ``a``. Only file text is ever spliced into file text, never input.
+
+Model::
+
+    (:Assertion {id, seq, subject, predicate, object, value (JSON text), ..., times as
+                 model.format_time strings, moment, vkey, text, folded})
+    (:Assertion)-[:SUPERSEDES]->(:Assertion)
+    (:Scope {expr})                               one per distinct scope expression
+    (:Decision {id, seq, share, to_agency, to_professional, decided_at, body})
+    (:Decision)-[:COVERS]->(:Assertion), and -[:SHARES]-> when it is a decision to share
+    (:Acknowledgement {id, seq, decision_id, body}), (:Access {id, seq, owner_agency, at, body})
+    (:AuditEntry {seq, at, ..., prev, hash}), (:AuditReturned {assertion_id, seq}), (:AuditHead)
+    (:Counter {name, value})                      the seq of each append-only kind of node
+
+Subject and object are indexed properties rather than relationships to entity nodes: every
+read starts from an index (subject, object, supersedes, (predicate, moment), (predicate,
+vkey), the text index on folded names), never from a label scan.
+
+Visibility is decided inside each query, before anything is ordered or counted: the store
+reads the (few) distinct scope expressions, works out in Python which of them the reader's
+auths satisfy (scope.visible) and passes that list as ``$scopes``; sharing decisions widen it
+inside the query.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import re
+import threading
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any, Callable, Iterable, Iterator, Optional, Sequence
+
+from neo4j import GraphDatabase, ManagedTransaction
+from neo4j.exceptions import (
+    AuthError,
+    ConnectionAcquisitionTimeoutError,
+    DriverError,
+    ServiceUnavailable,
+    SessionExpired,
+    TransientError,
+)
+
+from .. import audit
+from .. import scope as scopes
+from .. import vocabulary as v
+from ..model import (
+    _Trusted,
+    AccessNotification,
+    Acknowledgement,
+    Assertion,
+    SharingDecision,
+    View,
+    format_time,
+    moment,
+    parse_time,
+)
+from .base import GraphStore, StoreUnavailable
+from .embedded import DATED  # the reference store's time index: the same predicates here
+
+log = logging.getLogger("graphsvc.store.neo4j")
+
+__all__ = ["Neo4jStore", "CYPHER_DIR", "QUERIES", "CONSTRAINTS"]
+
+# -- the Cypher files ---------------------------------------------------------------------------
+
+CYPHER_DIR = Path(os.environ.get("GRAPHSVC_CYPHER_DIR") or Path(__file__).resolve().parents[2] / "cypher")
+_MACRO = re.compile(r"\{\{\s*(\w+)\(\s*(\w*)\s*\)\s*\}\}")
+
+
+def _read(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise RuntimeError(f"cannot read the Cypher file {path} (set GRAPHSVC_CYPHER_DIR to the cypher/ directory): {exc}") from None
+
+
+def _expand(text: str, fragments: dict[str, str], depth: int = 0) -> str:
+    """Splice fragment files into query text: {{ name(var) }} -> (fragment with @ as var)."""
+    if depth > 10:
+        raise RuntimeError("Cypher fragments nest too deeply (a fragment includes itself?)")
+
+    def splice(match: re.Match[str]) -> str:
+        name, var = match.group(1), match.group(2)
+        if name not in fragments:
+            raise RuntimeError(f"unknown Cypher fragment {name!r} (no {CYPHER_DIR / 'fragments' / (name + '.cypher')})")
+        return "(\n" + _expand(fragments[name].replace("@", var), fragments, depth + 1) + "\n)" if var else _expand(fragments[name], fragments, depth + 1)
+
+    return _MACRO.sub(splice, text)
+
+
+def _strip_comments(text: str) -> str:
+    return "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("//")).strip()
+
+
+def _load() -> tuple[dict[str, str], list[tuple[str, str]]]:
+    fragments = {p.stem: _strip_comments(_read(p)) for p in sorted((CYPHER_DIR / "fragments").glob("*.cypher"))}
+    queries = {p.stem: _expand(_read(p), fragments).strip() for p in sorted(CYPHER_DIR.glob("*.cypher")) if p.stem != "constraints"}
+    constraints = []
+    for statement in (s.strip() for s in _strip_comments(_read(CYPHER_DIR / "constraints.cypher")).split(";")):
+        if statement:
+            name = re.match(r"CREATE\s+(?:CONSTRAINT|(?:TEXT\s+|RANGE\s+|POINT\s+)?INDEX)\s+(\w+)", statement)
+            if name is None:
+                raise RuntimeError(f"constraints.cypher: every statement must create a named index or constraint: {statement[:80]}")
+            constraints.append((name.group(1), statement))
+    return queries, constraints
+
+
+QUERIES, CONSTRAINTS = _load()
+
+# -- mapping between Python values and node properties ------------------------------------------
+
+_TIMES = ("valid_from", "valid_to", "recorded_at")
+_FIELDS = tuple(Assertion.__dataclass_fields__)  # type: ignore[attr-defined]
+_EXACT = ("date_of_birth", "identifier")  # looked up by exact value (the embedded store's _values)
+_AUDIT_COLUMNS = ("seq", "at", "subject", "agency", "roles", "purpose", "operation", "variables_digest", "returned", "outcome", "prev", "hash")
+_AFTER_ALL = "~"  # sorts after every time key
+_PAGE = 5000
+
+
+def time_key(value: datetime) -> str:
+    """Fixed-width UTC text with microseconds: lexicographic order is time order, exactly."""
+    return value.astimezone(timezone.utc).isoformat(timespec="microseconds").replace("+00:00", "Z")
+
+
+def _floor_ms(value: Optional[datetime]) -> Optional[str]:
+    """A bound for `stored <= value` over millisecond-precision stored times (format_time
+    truncates, so this is exact: stored <= value iff stored <= floor_ms(value))."""
+    return format_time(value)
+
+
+def _row(a: Assertion) -> dict[str, Any]:
+    row: dict[str, Any] = {}
+    for name in _FIELDS:
+        value = getattr(a, name)
+        if name in _TIMES:
+            value = format_time(value)
+        elif name == "value":
+            value = None if value is None else json.dumps(value)
+        row[name] = value
+    row["retraction"], row["notify_owner"] = bool(a.retraction), bool(a.notify_owner)
+    # Index keys, mirroring the embedded store's projection exactly.
+    if a.predicate in DATED:
+        row["moment"] = time_key(moment(a))
+    if a.predicate in _EXACT:
+        row["vkey"] = json.dumps(a.value)
+    if a.predicate in (v.KIND, "name"):
+        row["text"] = str(a.value)
+    if a.predicate == "name":
+        row["folded"] = str(a.value).casefold()
+    return {k: val for k, val in row.items() if val is not None}
+
+
+def _assertion(props: dict[str, Any]) -> Assertion:
+    data = {name: props.get(name) for name in _FIELDS}
+    for name in _TIMES:
+        if data[name] is not None:
+            data[name] = parse_time(data[name])
+    data["value"] = None if data["value"] is None else json.loads(data["value"])
+    data["retraction"] = bool(data["retraction"])
+    data["notify_owner"] = bool(data["notify_owner"])
+    return Assertion(**data)  # type: ignore[arg-type]
+
+
+def _audit(props: dict[str, Any]) -> dict[str, Any]:
+    out = {c: props.get(c) for c in _AUDIT_COLUMNS}
+    out["roles"] = list(out["roles"] or [])
+    out["returned"] = list(out["returned"] or [])
+    return out
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip() or type(exc).__name__
+    return text.splitlines()[0][:300]
+
+
+_UNAVAILABLE = (ServiceUnavailable, SessionExpired, TransientError, AuthError, ConnectionAcquisitionTimeoutError)
+
+
+class Neo4jStore(GraphStore):
+    """A GraphStore in one Neo4j database (5.x; Community is enough).
+
+    `uri` may be bolt:// (one server) or neo4j:// (routing, for a cluster). `driver` lets
+    several stores share one driver (tests): the store then does not close it.
+    """
+
+    def __init__(self, uri: str, user: Optional[str] = None, password: Optional[str] = None, database: str = "neo4j", *,
+                 driver: Any = None, batch_size: int = _PAGE, retry_seconds: float = 5.0, connect_seconds: float = 5.0):
+        self.uri = uri
+        self.database = database or "neo4j"
+        self.batch_size = batch_size
+        self._owns_driver = driver is None
+        if driver is None:
+            auth = (user, password or "") if user else None
+            driver = GraphDatabase.driver(
+                uri, auth=auth,
+                # Fail fast when the server is gone (the API answers 503) and let the pool
+                # drop dead connections, so the store recovers by itself when Neo4j returns.
+                max_transaction_retry_time=retry_seconds, connection_timeout=connect_seconds,
+                connection_acquisition_timeout=max(connect_seconds * 2, 10.0), liveness_check_timeout=30.0,
+                notifications_min_severity="OFF",  # "property does not exist yet" on an empty store is noise
+            )
+        self._driver = driver
+        # Causal chaining between this store's sessions: on a cluster a read sees earlier writes.
+        self._bookmarks = GraphDatabase.bookmark_manager()
+        self._closed = False
+        self._schema_lock = threading.Lock()
+        self._schema_ready = False
+        try:
+            self._ensure_schema()
+        except StoreUnavailable as exc:  # come up anyway; every call retries the schema first
+            log.warning("%s; the schema will be applied when it answers", exc)
+
+    # -- plumbing
+    def _unavailable(self, exc: BaseException) -> StoreUnavailable:
+        if isinstance(exc, AuthError):
+            return StoreUnavailable(f"Neo4j at {self.uri} refused the credentials (check NEO4J_USER / NEO4J_PASSWORD): {_first_line(exc)}")
+        return StoreUnavailable(f"Neo4j at {self.uri} (database {self.database!r}) is unavailable: {_first_line(exc)}")
+
+    def _session(self) -> Any:
+        if self._closed:
+            raise StoreUnavailable("the Neo4j store has been closed")
+        return self._driver.session(database=self.database, bookmark_manager=self._bookmarks)
+
+    def _ensure_schema(self) -> None:
+        if self._schema_ready:
+            return
+        with self._schema_lock:
+            if self._schema_ready:
+                return
+            try:
+                with self._session() as session:
+                    existing = set(session.run("SHOW INDEXES YIELD name RETURN collect(name) AS names").single()["names"])
+                    existing |= set(session.run("SHOW CONSTRAINTS YIELD name RETURN collect(name) AS names").single()["names"])
+                    for name, statement in CONSTRAINTS:
+                        if name not in existing:
+                            session.run(statement).consume()
+                    session.run("CALL db.awaitIndexes(300)").consume()
+            except _UNAVAILABLE as exc:
+                raise self._unavailable(exc) from None
+            except DriverError as exc:
+                raise self._unavailable(exc) from None
+            self._schema_ready = True
+
+    def _run(self, write: bool, work: Callable[[ManagedTransaction], Any]) -> Any:
+        try:
+            self._ensure_schema()
+            with self._session() as session:
+                return session.execute_write(work) if write else session.execute_read(work)
+        except _UNAVAILABLE as exc:
+            raise self._unavailable(exc) from None
+        except DriverError as exc:  # e.g. the pool could not open a connection
+            if self._closed:
+                raise StoreUnavailable("the Neo4j store has been closed") from None
+            raise self._unavailable(exc) from None
+
+    def _read(self, query: str, **params: Any) -> list[Any]:
+        text = QUERIES[query]
+        return self._run(False, lambda tx: [r.values() for r in tx.run(text, params)])
+
+    def _view_read(self, query: str, view: Optional[View], **params: Any) -> list[Any]:
+        """A read under a view: the visible scopes are worked out in the same transaction."""
+        text = QUERIES[query]
+
+        def work(tx: ManagedTransaction) -> list[Any]:
+            return [r.values() for r in tx.run(text, {**params, **self._view_params(tx, view)})]
+
+        return self._run(False, work)
+
+    def _view_params(self, tx: ManagedTransaction, view: Optional[View]) -> dict[str, Any]:
+        if view is None:
+            return {"trusted": True, "scopes": [], "agency": None, "subject": None, "as_of": None, "valid_at": None}
+        trusted = isinstance(view, _Trusted)
+        visible = [] if trusted else [expr for (expr,) in (r.values() for r in tx.run(QUERIES["scopes"])) if scopes.visible(expr, view.auths)]
+        return {"trusted": trusted, "scopes": visible, "agency": view.agency, "subject": view.subject,
+                "as_of": _floor_ms(view.as_of), "valid_at": _floor_ms(view.valid_at)}
+
+    # -- writes
+    def append(self, assertions: Sequence[Assertion]) -> int:
+        if not assertions:
+            return 0
+        rows = [_row(a) for a in assertions]
+        new_scopes = sorted({a.scope for a in assertions})
+        size = self.batch_size
+
+        def work(tx: ManagedTransaction) -> None:
+            # One transaction, in batches: all or nothing.
+            tx.run(QUERIES["append_scopes"], scopes=new_scopes).consume()
+            for i in range(0, len(rows), size):
+                tx.run(QUERIES["append_assertions"], rows=rows[i:i + size]).consume()
+            for i in range(0, len(rows), size):
+                tx.run(QUERIES["link_assertions"], ids=[r["id"] for r in rows[i:i + size]]).consume()
+
+        self._run(True, work)
+        return len(assertions)
+
+    # -- reads
+    def assertion(self, assertion_id: str, view: Optional[View] = None) -> Optional[Assertion]:
+        found = self._view_read("assertion", view, id=assertion_id)
+        return _assertion(found[0][0]) if found else None
+
+    def kind_of(self, entity_id: str, view: Optional[View] = None) -> Optional[str]:
+        found = self._view_read("kind_of", view, id=entity_id)
+        return found[0][0] if found else None
+
+    def superseders(self, assertion_id: str, view: Optional[View] = None) -> list[Assertion]:
+        return [_assertion(a) for (a,) in self._view_read("superseders", view, id=assertion_id)]
+
+    def about(self, entity_id: str, view: Optional[View], predicates: Optional[Iterable[str]] = None, incoming: bool = False) -> list[Assertion]:
+        wanted = None if predicates is None else sorted(set(predicates))
+        return [_assertion(a) for (a,) in self._view_read("about_incoming" if incoming else "about", view, id=entity_id, predicates=wanted)]
+
+    def dated(self, view: Optional[View], predicates: Iterable[str], start: Optional[datetime] = None, end: Optional[datetime] = None) -> list[Assertion]:
+        wanted = sorted(set(predicates) & DATED)
+        if not wanted:
+            return []
+        low = "" if start is None else time_key(start)
+        high = _AFTER_ALL if end is None else time_key(end)
+        return [_assertion(a) for (a,) in self._view_read("dated", view, predicates=wanted, start=low, end=high)]
+
+    def search(self, view: Optional[View], kinds: Iterable[str] = v.PEOPLE, name: Optional[str] = None, date_of_birth: Optional[str] = None, identifier: Optional[str] = None) -> list[str]:
+        params: dict[str, Any] = {
+            "kinds": sorted(set(kinds)),
+            "needle": None if name is None else name.casefold(),
+            "dob": None if date_of_birth is None else json.dumps(date_of_birth),
+            "identifier": None if identifier is None else json.dumps(identifier),
+        }
+        # Start from the most selective criterion the indexes can answer; the query checks the rest.
+        if identifier is not None:
+            found = self._view_read("search_by_value", view, predicate="identifier", key=params["identifier"], **params)
+        elif date_of_birth is not None:
+            found = self._view_read("search_by_value", view, predicate="date_of_birth", key=params["dob"], **params)
+        elif name is not None:
+            found = self._view_read("search_by_name", view, **params)
+        else:
+            raise ValueError("give at least one of name, date_of_birth, identifier")
+        return sorted(entity_id for (entity_id,) in found)  # Python's order, as the embedded store
+
+    # -- accountability
+    def append_decision(self, decision: SharingDecision) -> None:
+        params = {
+            "id": decision.id, "share": bool(decision.share), "to_agency": decision.to_agency,
+            "to_professional": decision.to_professional, "decided_at": format_time(decision.decided_at),
+            "body": json.dumps(decision.to_record()), "assertion_ids": list(decision.assertion_ids),
+        }
+        self._run(True, lambda tx: tx.run(QUERIES["append_decision"], params).consume())
+
+    def decisions(self, assertion_id: Optional[str] = None) -> list[SharingDecision]:
+        found = self._read("decisions") if assertion_id is None else self._read("decisions_for", id=assertion_id)
+        return [SharingDecision.from_record(json.loads(body)) for (body,) in found]
+
+    def flagged(self, assertion_ids: Iterable[str]) -> list[Assertion]:
+        found = self._read("flagged", ids=sorted(set(assertion_ids)))
+        return sorted((_assertion(a) for (a,) in found), key=lambda a: a.id)
+
+    def append_acknowledgement(self, ack: Acknowledgement) -> None:
+        params = {"id": ack.id, "decision_id": ack.decision_id, "body": json.dumps(ack.to_record())}
+        self._run(True, lambda tx: tx.run(QUERIES["append_acknowledgement"], params).consume())
+
+    def acknowledgements(self, decision_id: Optional[str] = None) -> list[Acknowledgement]:
+        found = self._read("acknowledgements_for", decision_id=decision_id) if decision_id else self._read("acknowledgements")
+        return [Acknowledgement.from_record(json.loads(body)) for (body,) in found]
+
+    def append_access(self, notifications: Sequence[AccessNotification]) -> None:
+        if not notifications:
+            return
+        rows = [{"id": n.id, "owner_agency": n.owner_agency, "at": format_time(n.at), "body": json.dumps(n.to_record())} for n in notifications]
+        self._run(True, lambda tx: tx.run(QUERIES["append_accesses"], rows=rows).consume())
+
+    def accesses(self, owner_agency: str, start: Optional[datetime] = None, end: Optional[datetime] = None) -> list[AccessNotification]:
+        # The embedded store's bounds, exactly: format_time strings, "" and "9999" when open.
+        low, high = format_time(start) or "", format_time(end) or "9999"
+        found = self._read("accesses", owner_agency=owner_agency, low=low, high=high)
+        return [AccessNotification.from_record(json.loads(body)) for (body,) in found]
+
+    # -- the audit log
+    def audit_append(self, entry: dict) -> dict:
+        def work(tx: ManagedTransaction) -> dict:
+            head = tx.run(QUERIES["audit_head"]).single()  # locks the log until commit
+            sealed = audit.seal(entry, head["seq"] + 1 if head else 1, head["hash"] if head else audit.GENESIS)
+            tx.run(QUERIES["audit_append"], entry={c: sealed[c] for c in _AUDIT_COLUMNS}).consume()
+            return sealed
+
+        return self._run(True, work)
+
+    def _pages(self, query: str, convert: Callable[[dict[str, Any]], Any]) -> Iterator[Any]:
+        """Everything in seq order, a page per transaction; the first page is read now (so an
+        outage raises here), the rest as the caller iterates."""
+        first = self._read(query, after=0, limit=_PAGE)
+
+        def pages() -> Iterator[Any]:
+            page = first
+            while True:
+                for (props,) in page:
+                    yield convert(props)
+                if len(page) < _PAGE:
+                    return
+                page = self._read(query, after=page[-1][0]["seq"], limit=_PAGE)
+
+        return pages()
+
+    def audit_entries(self) -> Iterator[dict]:
+        return self._pages("audit_entries", _audit)
+
+    def audit_for(self, assertion_id: str) -> list[dict]:
+        return [_audit(e) for (e,) in self._read("audit_for", id=assertion_id)]
+
+    # -- whole-store
+    def log(self) -> Iterator[Assertion]:
+        return self._pages("log", _assertion)
+
+    def count(self) -> int:
+        return self._read("count")[0][0]
+
+    def ping(self) -> bool:
+        if self._closed:
+            return False
+        try:
+            with self._driver.session(database=self.database) as session:
+                session.run(QUERIES["ping"]).consume()
+            return True
+        except Exception:  # down, unreachable, refused, misconfigured: not healthy
+            return False
+
+    def close(self) -> None:
+        if self._closed:
+            return
+        self._closed = True
+        if self._owns_driver:
+            try:
+                self._driver.close()
+            except Exception:  # closing a driver whose server is gone
+                pass
