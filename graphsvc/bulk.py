@@ -50,16 +50,20 @@ def import_file(store: GraphStore, path: str | Path, progress: bool | None = Non
             rows = list(read_jsonl(_lines(handle, size, show), errors))
         except UnicodeDecodeError as exc:
             raise IngestError([RecordError(0, "$", f"file is not UTF-8: {exc.reason} at byte {exc.start}")]) from None
-    if errors:
-        raise IngestError(sorted(errors, key=lambda e: e.line))
     exported = [r for r in rows if isinstance(r[1], dict) and r[1].get("type") in export.TYPES]
-    if exported:
+    if exported and not errors:
         # A file written by `graphsvc export`: restore it verbatim.
         if len(exported) != len(rows):
             raise IngestError([RecordError(next(line for line, r in rows if not (isinstance(r, dict) and r.get("type") in export.TYPES)), "$.type",
                                            "an export file cannot be mixed with new records")])
         return ImportResult(records=len(rows), written=export.restore(store, exported))
-    return ImportResult(records=len(rows), written=store.append(prepare(rows, store)))
+    try:
+        assertions = prepare(rows, store)
+    except IngestError as exc:
+        errors.extend(exc.errors)
+    if errors:  # every error in the file, not only the first
+        raise IngestError(sorted(errors, key=lambda e: e.line))
+    return ImportResult(records=len(rows), written=store.append(assertions))
 
 
 def import_records(store: GraphStore, records: list[dict]) -> ImportResult:
