@@ -8,7 +8,9 @@ from typing import Annotated, Optional
 import strawberry
 from graphql import GraphQLError
 from strawberry.types import ExecutionContext
-from strawberry.extensions import AddValidationRules, MaxAliasesLimiter, MaxTokensLimiter, ParserCache, QueryDepthLimiter, ValidationCache
+from strawberry.extensions import AddValidationRules, MaxTokensLimiter, ParserCache, ValidationCache
+from strawberry.extensions.max_aliases import create_validator as max_aliases_rule
+from strawberry.extensions.query_depth_limiter import create_validator as max_depth_rule
 from strawberry.scalars import JSON
 from strawberry.types import Info
 
@@ -258,6 +260,13 @@ class Mutation:
         return c.show(writing.retract(c.store, c.principal, assertion_id, reason, source_ref))
 
 
+LIMIT_RULES = [
+    max_depth_rule(MAX_DEPTH, None, None),
+    TotalDepthRule,
+    max_aliases_rule(MAX_ALIASES),
+]
+
+
 class Schema(strawberry.Schema):
     def process_errors(self, errors: list[GraphQLError], execution_context: Optional[ExecutionContext] = None) -> None:
         # strawberry logs each error with its source and message, which can quote variables
@@ -269,9 +278,9 @@ schema = Schema(
     query=Query,
     mutation=Mutation,
     extensions=[
-        lambda: QueryDepthLimiter(max_depth=MAX_DEPTH),
-        lambda: AddValidationRules([TotalDepthRule]),
-        lambda: MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
+        # One set of rule classes for every request, so the validation cache (keyed by the
+        # document and the rule classes) hits for repeated documents.
+        lambda: AddValidationRules(LIMIT_RULES),
         lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
         lambda: ParserCache(maxsize=256),  # the caches behind these are shared across requests
         lambda: ValidationCache(maxsize=256),

@@ -8,6 +8,7 @@ and updated only after a commit, so a crash can never leave the two disagreeing.
 from __future__ import annotations
 
 import bisect
+import gc
 import json
 import sqlite3
 import threading
@@ -42,21 +43,52 @@ def _row(a: Assertion) -> tuple[object, ...]:
     )
 
 
-def _assertion(row: Sequence[object]) -> Assertion:
-    data = dict(zip(sql.COLUMNS, row))
-    for column in _TIME_COLUMNS:
-        data[column] = parse_time(data[column]) if data[column] is not None else None  # type: ignore[arg-type]
-    data["value"] = None if data["value"] is None else json.loads(data["value"])  # type: ignore[arg-type]
-    data["retraction"] = bool(data["retraction"])
-    data["notify_owner"] = bool(data["notify_owner"])
-    return Assertion(**data)  # type: ignore[arg-type]
+class _Decoder:
+    """Rows -> Assertions, sharing equal strings and times: an entity id, an agency or a
+    record time repeats across many assertions, and the projection holds millions."""
+
+    def __init__(self) -> None:
+        self.times: dict[str, datetime] = {}
+        self.strings: dict[str, str] = {}
+
+    def time(self, text: Optional[str]) -> Optional[datetime]:
+        if text is None:
+            return None
+        found = self.times.get(text)
+        if found is None:
+            found = self.times[text] = parse_time(text)
+        return found
+
+    def share(self, text: Optional[str]) -> Optional[str]:
+        return None if text is None else self.strings.setdefault(text, text)
+
+    def __call__(self, row: Sequence[Any]) -> Assertion:
+        (id_, subject, predicate, obj, value, role, valid_from, valid_to, recorded_at, recorded_by, agency, source_ref,
+         method, status, reliability, confidence, scope, handling, supersedes, retraction, notify_owner) = row
+        s = self.share
+        return Assertion(
+            id_, s(subject), s(predicate), s(obj), None if value is None else json.loads(value), s(role),  # type: ignore[arg-type]
+            self.time(valid_from), self.time(valid_to), self.time(recorded_at), s(recorded_by), s(agency),  # type: ignore[arg-type]
+            source_ref, s(method), s(status), s(reliability), s(confidence), s(scope), s(handling),  # type: ignore[arg-type]
+            supersedes, bool(retraction), bool(notify_owner),
+        )
+
+
+BULK = 10_000
+
+
+def _settle() -> None:
+    """Move the (millions of, long-lived) projection objects out of the garbage collector's
+    reach: a full collection over them otherwise pauses every request for seconds."""
+    gc.collect()
+    gc.freeze()
 
 
 def connect(path: str | Path) -> sqlite3.Connection:
     db = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
     db.execute("PRAGMA journal_mode=WAL")
     # FULL: an acknowledged write is on disk before we say so.
-    db.execute("PRAGMA synchronous=FULL")
+    db.execute("PRAGMA synchronous=FULL")  # per transaction, see EmbeddedStore._transaction
     db.execute("PRAGMA foreign_keys=ON")
     # Index pages stay in memory during bulk imports (ids are hashes, so inserts are random).
     db.execute("PRAGMA cache_size=-262144")
@@ -75,6 +107,10 @@ class EmbeddedStore(GraphStore):
         self._all: dict[str, Assertion] = {}
         self._subject: dict[str, list[Assertion]] = defaultdict(list)
         self._object: dict[str, list[Assertion]] = defaultdict(list)
+        # (entity, predicate) -> assertions, so one-predicate look-ups (an entity's kind, its
+        # family links, an event's participants) never walk everything about the entity.
+        self._subject_predicate: dict[tuple[str, str], list[Assertion]] = defaultdict(list)
+        self._object_predicate: dict[tuple[str, str], list[Assertion]] = defaultdict(list)
         self._superseders: dict[str, list[Assertion]] = defaultdict(list)
         self._values: dict[tuple[str, object], list[Assertion]] = defaultdict(list)  # exact-match attributes
         self._names: list[Assertion] = []
@@ -82,10 +118,13 @@ class EmbeddedStore(GraphStore):
         self._timeline: dict[str, list[tuple[datetime, int, Assertion]]] = defaultdict(list)
         self._unsorted: set[str] = set()
         self._shares: dict[str, list[SharingDecision]] = defaultdict(list)  # assertion id -> decisions to share it
+        decode = _Decoder()
         for row in self.db.execute(sql.SELECT_LOG):
-            self._index(_assertion(row))
+            self._index(decode(row))
         for (body,) in self.db.execute(sql.SELECT_DECISIONS):
             self._index_decision(SharingDecision.from_record(json.loads(body)))
+        if len(self._all) >= BULK:
+            _settle()
 
     def _index_decision(self, d: SharingDecision) -> None:
         if d.share:
@@ -96,8 +135,10 @@ class EmbeddedStore(GraphStore):
     def _index(self, a: Assertion) -> None:
         self._all[a.id] = a
         self._subject[a.subject].append(a)
+        self._subject_predicate[(a.subject, a.predicate)].append(a)
         if a.object is not None:
             self._object[a.object].append(a)
+            self._object_predicate[(a.object, a.predicate)].append(a)
             if a.predicate in SOCIAL:
                 self.graph.add_edge(a.subject, a.object, key=a.id)
         if a.supersedes is not None:
@@ -119,6 +160,8 @@ class EmbeddedStore(GraphStore):
         with self.lock:
             for a in assertions:
                 self._index(a)
+        if len(assertions) >= BULK:
+            _settle()
         return len(assertions)
 
     # -- reads
@@ -144,7 +187,7 @@ class EmbeddedStore(GraphStore):
         return a
 
     def kind_of(self, entity_id: str, view: Optional[View] = None) -> Optional[str]:
-        for a in self._current((a for a in self._subject.get(entity_id, ()) if a.predicate == v.KIND), view):
+        for a in self._current(self._subject_predicate.get((entity_id, v.KIND), ()), view):
             return str(a.value)
         return None
 
@@ -152,8 +195,11 @@ class EmbeddedStore(GraphStore):
         return [s for s in self._superseders.get(assertion_id, ()) if self.assertion(s.id, view) is not None]
 
     def about(self, entity_id: str, view: Optional[View], predicates: Optional[Iterable[str]] = None, incoming: bool = False) -> list[Assertion]:
-        index = self._object if incoming else self._subject
         wanted = set(predicates) if predicates is not None else None
+        if wanted is not None and len(wanted) == 1:
+            by_predicate = self._object_predicate if incoming else self._subject_predicate
+            return self._current(by_predicate.get((entity_id, next(iter(wanted))), ()), view)
+        index = self._object if incoming else self._subject
         return self._current((a for a in index.get(entity_id, ()) if wanted is None or a.predicate in wanted), view)
 
     def dated(self, view: Optional[View], predicates: Iterable[str], start: Optional[datetime] = None, end: Optional[datetime] = None) -> list[Assertion]:
@@ -206,9 +252,12 @@ class EmbeddedStore(GraphStore):
 
     # -- accountability
     @contextmanager
-    def _transaction(self) -> Iterator[sqlite3.Connection]:
-        """All or nothing; committed (and so durable) before the caller goes on."""
+    def _transaction(self, sync: str = "FULL") -> Iterator[sqlite3.Connection]:
+        """All or nothing, committed before the caller goes on. FULL: on disk even through a
+        power cut. NORMAL (for audit entries, written on every request): in WAL mode still
+        survives the process being killed, but a power cut may lose the last moments."""
         with self.lock:
+            self.db.execute(f"PRAGMA synchronous={'NORMAL' if sync == 'NORMAL' else 'FULL'}")
             self.db.execute("BEGIN IMMEDIATE")
             try:
                 yield self.db
@@ -218,8 +267,8 @@ class EmbeddedStore(GraphStore):
                     self.db.execute("ROLLBACK")
                 raise
 
-    def _write(self, statements: Iterable[tuple[str, tuple[Any, ...]]]) -> None:
-        with self._transaction() as db:
+    def _write(self, statements: Iterable[tuple[str, tuple[Any, ...]]], sync: str = "FULL") -> None:
+        with self._transaction(sync) as db:
             for statement, params in statements:
                 db.execute(statement, params)
 
@@ -261,7 +310,7 @@ class EmbeddedStore(GraphStore):
             head = self.db.execute(sql.AUDIT_HEAD).fetchone()
             sealed = audit.seal(entry, (head[0] + 1) if head else 1, head[1] if head else audit.GENESIS)
             row = tuple(json.dumps(sealed[c]) if c in ("roles", "returned") else sealed[c] for c in sql.AUDIT_COLUMNS)
-            self._write([(sql.INSERT_AUDIT, row)] + [(sql.INSERT_AUDIT_RETURNED, (sealed["seq"], i)) for i in sealed["returned"]])
+            self._write([(sql.INSERT_AUDIT, row)] + [(sql.INSERT_AUDIT_RETURNED, (sealed["seq"], i)) for i in sealed["returned"]], sync="NORMAL")
         return sealed
 
     def _audit_rows(self, statement: str, params: tuple[Any, ...] = ()) -> list[dict]:
@@ -278,7 +327,8 @@ class EmbeddedStore(GraphStore):
     def log(self) -> Iterator[Assertion]:
         with self.lock:
             rows = self.db.execute(sql.SELECT_LOG).fetchall()
-        return (_assertion(r) for r in rows)
+        decode = _Decoder()
+        return (decode(r) for r in rows)
 
     def count(self) -> int:
         return len(self._all)
