@@ -15,12 +15,17 @@ def _db(args: argparse.Namespace) -> str:
     return args.db or os.environ.get("GRAPHSVC_DB") or DEFAULT_DB
 
 
+def _store(args: argparse.Namespace):
+    """The store the command works on: --store, else GRAPHSVC_STORE, else the embedded file."""
+    from .store import open_store
+
+    return open_store(_db(args), kind=getattr(args, "store", None))
+
+
 def cmd_import(args: argparse.Namespace) -> int:
     from .bulk import import_file
     from .ingest import IngestError
-    from .store import open_store
-
-    with open_store(_db(args)) as store:
+    with _store(args) as store:
         try:
             result = import_file(store, args.file, progress=None if not args.no_progress else False)
         except IngestError as exc:
@@ -39,9 +44,7 @@ def cmd_audit(args: argparse.Namespace) -> int:
     import json
 
     from . import audit
-    from .store import open_store
-
-    with open_store(_db(args)) as store:
+    with _store(args) as store:
         if args.action == "checkpoint":
             mark = audit.checkpoint(store.audit_entries())
             text = json.dumps(mark) + "\n"
@@ -72,9 +75,7 @@ def audit_write(store, operation: str, outcome: str) -> None:
 
 def cmd_export(args: argparse.Namespace) -> int:
     from . import export
-    from .store import open_store
-
-    with open_store(_db(args)) as store:
+    with _store(args) as store:
         records = export.export_for_agency(store, args.for_agency) if args.for_agency else export.export_all(store)
         if args.out in (None, "-"):
             count = export.write_jsonl(records, sys.stdout)
@@ -105,13 +106,13 @@ def cmd_schema(args: argparse.Namespace) -> int:
     return 0
 
 
-def build_service(db: str):
+def build_service(db: str, kind: str | None = None):
     from .api.app import Service, pseudonym_key
     from .api.auth import Verifier
     from .principal import Pseudonyms
     from .store import open_store
 
-    return Service(store=open_store(db), verifier=Verifier.from_env(db), pseudonyms=Pseudonyms(pseudonym_key(db)))
+    return Service(store=open_store(db, kind=kind), verifier=Verifier.from_env(db), pseudonyms=Pseudonyms(pseudonym_key(db)))
 
 
 def load_demo_if_empty(service, scale: str = "small") -> int:
@@ -131,7 +132,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from .api.app import create_app
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    service = build_service(_db(args))
+    service = build_service(_db(args), getattr(args, "store", None))
     if args.demo:
         written = load_demo_if_empty(service)
         print(f"demo data: {written} assertions loaded" if written else "demo data: store not empty, nothing loaded", file=sys.stderr)
@@ -153,6 +154,11 @@ def cmd_token(args: argparse.Namespace) -> int:
     return 0
 
 
+def store_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--db", help=f"store file (default $GRAPHSVC_DB or {DEFAULT_DB}); the local keys live beside it")
+    p.add_argument("--store", choices=("embedded", "neo4j"), help="the backend (default $GRAPHSVC_STORE or embedded); neo4j reads NEO4J_URI, NEO4J_USER, NEO4J_PASSWORD, NEO4J_DATABASE")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="graphsvc", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -163,7 +169,7 @@ def build_parser() -> argparse.ArgumentParser:
         return p
 
     p = command("serve", cmd_serve, "Serve the GraphQL API (/graphql, GraphiQL in a browser) and /health.")
-    p.add_argument("--db", help=f"store file (default $GRAPHSVC_DB or {DEFAULT_DB})")
+    store_arguments(p)
     p.add_argument("--demo", action="store_true", help="load the small demo data into an empty store first")
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8000)
@@ -175,11 +181,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--auth", action="append", default=[], help="an authorisation token (repeatable)")
     p.add_argument("--purpose", help="why you are asking; required for identities and patterns")
     p.add_argument("--ttl", type=int, default=8 * 3600, help="seconds the token is valid")
-    p.add_argument("--db", help=f"store file (default $GRAPHSVC_DB or {DEFAULT_DB})")
+    p.add_argument("--db", help=f"the store file whose local signing key signs the token (default $GRAPHSVC_DB or {DEFAULT_DB})")
 
     p = command("import", cmd_import, "Import a JSON Lines file atomically: all records or none.")
     p.add_argument("file")
-    p.add_argument("--db", help=f"store file (default $GRAPHSVC_DB or {DEFAULT_DB})")
+    store_arguments(p)
     p.add_argument("--no-progress", action="store_true", help="never show a progress bar")
 
     p = command("demo", cmd_demo, "Write synthetic, seeded demo data as JSON Lines.")
@@ -188,13 +194,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", help="file to write (default: standard output)")
 
     p = command("export", cmd_export, "Write the whole store (assertions, decisions, audit log) as JSON Lines that `import` reads back; or, with --for-agency, what that agency may pass on.")
-    p.add_argument("--db", help=f"store file (default $GRAPHSVC_DB or {DEFAULT_DB})")
+    store_arguments(p)
     p.add_argument("--out", help="file to write (default: standard output)")
     p.add_argument("--for-agency", help="export only assertions this agency's handling conditions let it pass on")
 
     p = command("audit", cmd_audit, "Verify the hash-chained audit log, or save a checkpoint of its end.")
     p.add_argument("action", choices=("verify", "checkpoint"))
-    p.add_argument("--db", help=f"store file (default $GRAPHSVC_DB or {DEFAULT_DB})")
+    store_arguments(p)
     p.add_argument("--checkpoint", help="verify: a checkpoint file from `audit checkpoint`, to detect truncation")
     p.add_argument("--out", help="checkpoint: the file to write (default: standard output)")
 

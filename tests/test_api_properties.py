@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 from graphsvc.bulk import import_records
 from graphsvc.model import assertion_id
 from graphsvc.scope import visible
-from graphsvc.store import EmbeddedStore
+from graphsvc.store import EmbeddedStore  # the server's stand-in store; each example brings its own
 from live import LiveServer, make_service
 from records import entity, event, link, value
 
@@ -88,18 +88,21 @@ def responses(server, store, token, n, ids):
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(world=worlds(), auths=st.frozensets(st.sampled_from(TOKENS)), role=st.sampled_from(["practitioner", "analyst"]))
-def test_hidden_assertions_change_nothing_observable(server, tmp_path_factory, world, auths, role):
+def test_hidden_assertions_change_nothing_observable(server, store_factory, world, auths, role):
+    # store_factory: a new empty store of the backend under test (test_x[embedded], test_x[neo4j]).
+    # Neo4j has a single database, so the second store empties it: the two stores are used one
+    # after the other, never side by side.
     n, records = world
-    directory = tmp_path_factory.mktemp("w")
-    with EmbeddedStore(directory / "all.db") as everything, EmbeddedStore(directory / "visible.db") as only_visible:
+    token = server.token(roles=[role], auths=[*auths, "identity"] if role == "practitioner" else auths)
+    with store_factory() as everything:
         import_records(everything, records)
         log = list(everything.log())
         shown = [a for a in log if visible(a.scope, auths)]
         hidden = {a.id for a in log} - {a.id for a in shown}
-        only_visible.append(shown)
-        token = server.token(roles=[role], auths=[*auths, "identity"] if role == "practitioner" else auths)
         ids = sorted(a.id for a in log)  # ask about hidden ids too: they must look like unknown ones
         a = responses(server, everything, token, n, ids)
+    with store_factory() as only_visible:
+        only_visible.append(shown)
         b = responses(server, only_visible, token, n, ids)
         # Compare with ids that exist only in one store made indistinguishable: they are NOT_FOUND in both.
         assert a == b

@@ -23,9 +23,15 @@ read starts from an index (subject, object, supersedes, (predicate, moment), (pr
 vkey), the text index on folded names), never from a label scan.
 
 Visibility is decided inside each query, before anything is ordered or counted: the store
-reads the (few) distinct scope expressions, works out in Python which of them the reader's
+knows the (few) distinct scope expressions, works out in Python which of them the reader's
 auths satisfy (scope.visible) and passes that list as ``$scopes``; sharing decisions widen it
-inside the query.
+inside the query. The scope list is cached with a version (fragments/scope_version.cypher) that
+every such query returns: when another writer has stored a new scope, the store reads the
+scopes again and re-runs the query in the same transaction.
+
+Each call is one managed transaction (session.execute_read / execute_write, retried by the
+driver on transient errors); losing the server raises StoreUnavailable with a one-line message,
+and the driver's pool reconnects by itself when Neo4j is back.
 """
 
 from __future__ import annotations
@@ -35,7 +41,7 @@ import logging
 import os
 import re
 import threading
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Optional, Sequence
 
@@ -122,8 +128,22 @@ _TIMES = ("valid_from", "valid_to", "recorded_at")
 _FIELDS = tuple(Assertion.__dataclass_fields__)  # type: ignore[attr-defined]
 _EXACT = ("date_of_birth", "identifier")  # looked up by exact value (the embedded store's _values)
 _AUDIT_COLUMNS = ("seq", "at", "subject", "agency", "roles", "purpose", "operation", "variables_digest", "returned", "outcome", "prev", "hash")
-_AFTER_ALL = "~"  # sorts after every time key
+# Bounds that stand for "no bound": the same length as the real values (Neo4j also plans again
+# for a parameter whose size falls in another size bucket), beyond every real one.
+_AFTER_ALL = "9999-99-99T99:99:99.999Z"  # after every format_time string
+_BEFORE_ALL = "0000-00-00T00:00:00.000Z"  # before every format_time string
+_KEY_AFTER_ALL = "9999-99-99T99:99:99.999999Z"  # after every time_key
+_KEY_BEFORE_ALL = "0000-00-00T00:00:00.000000Z"  # before every time_key
+# Pads lists so that they are never empty (an empty list is a parameter of another type): not a
+# valid scope expression, so never a stored assertion's scope (the stores could not read it),
+# nor a predicate, kind or assertion id.
+NEVER = ")"
 _PAGE = 5000
+
+
+def _padded(values: list[str]) -> list[str]:
+    """At least two elements (lists of one element are planned apart from longer ones)."""
+    return values + [NEVER] * (2 - len(values)) if len(values) < 2 else values
 
 
 def time_key(value: datetime) -> str:
@@ -193,12 +213,20 @@ class Neo4jStore(GraphStore):
     """
 
     def __init__(self, uri: str, user: Optional[str] = None, password: Optional[str] = None, database: str = "neo4j", *,
-                 driver: Any = None, batch_size: int = _PAGE, retry_seconds: float = 5.0, connect_seconds: float = 5.0):
+                 driver: Any = None, batch_size: int = _PAGE, retry_seconds: float = 5.0, connect_seconds: float = 5.0,
+                 replan: Optional[str] = None):
         self.uri = uri
+        # replan="skip": keep cached plans when the statistics change (the test suite, whose
+        # database is emptied and refilled all the time); by default Neo4j plans again as data grows.
+        if replan not in (None, "default", "skip", "force"):
+            raise ValueError(f"replan must be default, skip or force, not {replan!r}")
+        prefix = f"CYPHER replan={replan} " if replan not in (None, "default") else ""
+        self._queries = {name: prefix + text for name, text in QUERIES.items()}
         self.database = database or "neo4j"
         self.batch_size = batch_size
         self._owns_driver = driver is None
         if driver is None:
+            user = user or ("neo4j" if password else None)  # a password alone is the default user's
             auth = (user, password or "") if user else None
             driver = GraphDatabase.driver(
                 uri, auth=auth,
@@ -214,6 +242,9 @@ class Neo4jStore(GraphStore):
         self._closed = False
         self._schema_lock = threading.Lock()
         self._schema_ready = False
+        # The scope expressions as last read (version, exprs, {auths: visible exprs}).
+        self._scope_lock = threading.Lock()
+        self._scopes: tuple[Optional[str], tuple[str, ...], dict[frozenset[str], list[str]]] = ("", (), {})
         try:
             self._ensure_schema()
         except StoreUnavailable as exc:  # come up anyway; every call retries the schema first
@@ -238,15 +269,15 @@ class Neo4jStore(GraphStore):
                 return
             try:
                 with self._session() as session:
-                    existing = set(session.run("SHOW INDEXES YIELD name RETURN collect(name) AS names").single()["names"])
-                    existing |= set(session.run("SHOW CONSTRAINTS YIELD name RETURN collect(name) AS names").single()["names"])
-                    for name, statement in CONSTRAINTS:
-                        if name not in existing:
-                            session.run(statement).consume()
-                    session.run("CALL db.awaitIndexes(300)").consume()
+                    # Schema commands run on their own (auto-commit), never inside a data transaction.
+                    existing = set(session.run(QUERIES["schema_indexes"]).single()["names"])
+                    existing |= set(session.run(QUERIES["schema_constraints"]).single()["names"])
+                    missing = [statement for name, statement in CONSTRAINTS if name not in existing]
+                    for statement in missing:
+                        session.run(statement).consume()
+                    if missing:
+                        session.run(QUERIES["schema_await"]).consume()
             except _UNAVAILABLE as exc:
-                raise self._unavailable(exc) from None
-            except DriverError as exc:
                 raise self._unavailable(exc) from None
             self._schema_ready = True
 
@@ -257,31 +288,70 @@ class Neo4jStore(GraphStore):
                 return session.execute_write(work) if write else session.execute_read(work)
         except _UNAVAILABLE as exc:
             raise self._unavailable(exc) from None
-        except DriverError as exc:  # e.g. the pool could not open a connection
-            if self._closed:
+        except DriverError:
+            if self._closed:  # closed by another thread while this call ran
                 raise StoreUnavailable("the Neo4j store has been closed") from None
-            raise self._unavailable(exc) from None
+            raise
 
     def _read(self, query: str, **params: Any) -> list[Any]:
-        text = QUERIES[query]
+        text = self._queries[query]
         return self._run(False, lambda tx: [r.values() for r in tx.run(text, params)])
 
     def _view_read(self, query: str, view: Optional[View], **params: Any) -> list[Any]:
-        """A read under a view: the visible scopes are worked out in the same transaction."""
-        text = QUERIES[query]
+        """A read under a view, in one round trip when the cached scopes are current.
+
+        Every view query returns one row: the scope version and the rows. The visible scopes
+        are worked out from the cached scope list; if the query reports another version (a
+        writer stored a new scope), the scopes are read again and the query re-run, in the same
+        transaction."""
+        text = self._queries[query]
+        fixed = self._reader_params(view)
+        if fixed["trusted"]:
+            return self._run(False, lambda tx: tx.run(text, {**params, **fixed}).single()["rows"])
+        auths = frozenset(view.auths)  # type: ignore[union-attr]
 
         def work(tx: ManagedTransaction) -> list[Any]:
-            return [r.values() for r in tx.run(text, {**params, **self._view_params(tx, view)})]
+            for _ in range(5):
+                version, visible = self._visible_scopes(auths)
+                record = tx.run(text, {**params, **fixed, "scopes": visible}).single()
+                if record["scope_version"] == version:
+                    return record["rows"]
+                found = tx.run(self._queries["scopes"]).single()
+                self._set_scopes(found["version"], found["exprs"])
+            return record["rows"]  # scopes keep arriving: the last answer is as of its own read
 
         return self._run(False, work)
 
-    def _view_params(self, tx: ManagedTransaction, view: Optional[View]) -> dict[str, Any]:
-        if view is None:
-            return {"trusted": True, "scopes": [], "agency": None, "subject": None, "as_of": None, "valid_at": None}
-        trusted = isinstance(view, _Trusted)
-        visible = [] if trusted else [expr for (expr,) in (r.values() for r in tx.run(QUERIES["scopes"])) if scopes.visible(expr, view.auths)]
-        return {"trusted": trusted, "scopes": visible, "agency": view.agency, "subject": view.subject,
-                "as_of": _floor_ms(view.as_of), "valid_at": _floor_ms(view.valid_at)}
+    @staticmethod
+    def _reader_params(view: Optional[View]) -> dict[str, Any]:
+        """The reader, as parameters of fixed types (strings, booleans, non-empty string lists):
+        Neo4j plans a query again for every new combination of parameter types, so "none" is
+        a sentinel or a flag, never a null."""
+        trusted = view is None or isinstance(view, _Trusted)
+        as_of = None if view is None else _floor_ms(view.as_of)
+        valid_at = None if view is None else _floor_ms(view.valid_at)
+        agency = None if trusted else view.agency  # type: ignore[union-attr]
+        subject = None if trusted else view.subject  # type: ignore[union-attr]
+        return {
+            "trusted": trusted, "scopes": [NEVER, NEVER],
+            "as_of": as_of or _AFTER_ALL,  # no as_of: recorded at any time
+            "valid_at_from": valid_at or _AFTER_ALL, "valid_at_to": valid_at or _BEFORE_ALL,  # no valid_at: always valid
+            "has_agency": agency is not None, "agency": agency or "",
+            "has_subject": subject is not None, "subject": subject or "",
+        }
+
+    def _visible_scopes(self, auths: frozenset[str]) -> tuple[Optional[str], list[str]]:
+        with self._scope_lock:
+            version, exprs, visible = self._scopes
+            if auths not in visible:
+                if len(visible) > 4096:
+                    visible.clear()
+                visible[auths] = _padded([e for e in exprs if scopes.visible(e, auths)])
+            return version, visible[auths]
+
+    def _set_scopes(self, version: Optional[str], exprs: Iterable[str]) -> None:
+        with self._scope_lock:
+            self._scopes = (version, tuple(sorted(exprs)), {})
 
     # -- writes
     def append(self, assertions: Sequence[Assertion]) -> int:
@@ -293,11 +363,11 @@ class Neo4jStore(GraphStore):
 
         def work(tx: ManagedTransaction) -> None:
             # One transaction, in batches: all or nothing.
-            tx.run(QUERIES["append_scopes"], scopes=new_scopes).consume()
+            tx.run(self._queries["append_scopes"], scopes=new_scopes).consume()
             for i in range(0, len(rows), size):
-                tx.run(QUERIES["append_assertions"], rows=rows[i:i + size]).consume()
+                tx.run(self._queries["append_assertions"], rows=rows[i:i + size]).consume()
             for i in range(0, len(rows), size):
-                tx.run(QUERIES["link_assertions"], ids=[r["id"] for r in rows[i:i + size]]).consume()
+                tx.run(self._queries["link_assertions"], ids=[r["id"] for r in rows[i:i + size]]).consume()
 
         self._run(True, work)
         return len(assertions)
@@ -305,44 +375,50 @@ class Neo4jStore(GraphStore):
     # -- reads
     def assertion(self, assertion_id: str, view: Optional[View] = None) -> Optional[Assertion]:
         found = self._view_read("assertion", view, id=assertion_id)
-        return _assertion(found[0][0]) if found else None
+        return _assertion(found[0]) if found else None
 
     def kind_of(self, entity_id: str, view: Optional[View] = None) -> Optional[str]:
         found = self._view_read("kind_of", view, id=entity_id)
-        return found[0][0] if found else None
+        return found[0] if found else None
 
     def superseders(self, assertion_id: str, view: Optional[View] = None) -> list[Assertion]:
-        return [_assertion(a) for (a,) in self._view_read("superseders", view, id=assertion_id)]
+        return [_assertion(a) for a in self._view_read("superseders", view, id=assertion_id)]
 
     def about(self, entity_id: str, view: Optional[View], predicates: Optional[Iterable[str]] = None, incoming: bool = False) -> list[Assertion]:
         wanted = None if predicates is None else sorted(set(predicates))
-        return [_assertion(a) for (a,) in self._view_read("about_incoming" if incoming else "about", view, id=entity_id, predicates=wanted)]
+        if wanted == []:
+            return []
+        found = self._view_read("about_incoming" if incoming else "about", view, id=entity_id, any_predicate=wanted is None, predicates=_padded(wanted or []))
+        return [_assertion(a) for a in found]
 
     def dated(self, view: Optional[View], predicates: Iterable[str], start: Optional[datetime] = None, end: Optional[datetime] = None) -> list[Assertion]:
         wanted = sorted(set(predicates) & DATED)
         if not wanted:
             return []
-        low = "" if start is None else time_key(start)
-        high = _AFTER_ALL if end is None else time_key(end)
-        return [_assertion(a) for (a,) in self._view_read("dated", view, predicates=wanted, start=low, end=high)]
+        low = _KEY_BEFORE_ALL if start is None else time_key(start)
+        high = _KEY_AFTER_ALL if end is None else time_key(end)
+        return [_assertion(a) for a in self._view_read("dated", view, predicates=_padded(wanted), start=low, end=high)]
 
     def search(self, view: Optional[View], kinds: Iterable[str] = v.PEOPLE, name: Optional[str] = None, date_of_birth: Optional[str] = None, identifier: Optional[str] = None) -> list[str]:
+        wanted = sorted(set(kinds))
+        if identifier is None and date_of_birth is None and name is None:
+            raise ValueError("give at least one of name, date_of_birth, identifier")
+        if not wanted:
+            return []
         params: dict[str, Any] = {
-            "kinds": sorted(set(kinds)),
-            "needle": None if name is None else name.casefold(),
-            "dob": None if date_of_birth is None else json.dumps(date_of_birth),
-            "identifier": None if identifier is None else json.dumps(identifier),
+            "kinds": _padded(wanted),
+            "by_name": name is not None, "needle": "" if name is None else name.casefold(),
+            "by_dob": date_of_birth is not None, "dob": "" if date_of_birth is None else json.dumps(date_of_birth),
+            "by_identifier": identifier is not None, "identifier": "" if identifier is None else json.dumps(identifier),
         }
         # Start from the most selective criterion the indexes can answer; the query checks the rest.
         if identifier is not None:
             found = self._view_read("search_by_value", view, predicate="identifier", key=params["identifier"], **params)
         elif date_of_birth is not None:
             found = self._view_read("search_by_value", view, predicate="date_of_birth", key=params["dob"], **params)
-        elif name is not None:
-            found = self._view_read("search_by_name", view, **params)
         else:
-            raise ValueError("give at least one of name, date_of_birth, identifier")
-        return sorted(entity_id for (entity_id,) in found)  # Python's order, as the embedded store
+            found = self._view_read("search_by_name", view, **params)
+        return sorted(found)  # Python's order, as the embedded store
 
     # -- accountability
     def append_decision(self, decision: SharingDecision) -> None:
@@ -351,19 +427,22 @@ class Neo4jStore(GraphStore):
             "to_professional": decision.to_professional, "decided_at": format_time(decision.decided_at),
             "body": json.dumps(decision.to_record()), "assertion_ids": list(decision.assertion_ids),
         }
-        self._run(True, lambda tx: tx.run(QUERIES["append_decision"], params).consume())
+        self._run(True, lambda tx: tx.run(self._queries["append_decision"], params).consume())
 
     def decisions(self, assertion_id: Optional[str] = None) -> list[SharingDecision]:
         found = self._read("decisions") if assertion_id is None else self._read("decisions_for", id=assertion_id)
         return [SharingDecision.from_record(json.loads(body)) for (body,) in found]
 
     def flagged(self, assertion_ids: Iterable[str]) -> list[Assertion]:
-        found = self._read("flagged", ids=sorted(set(assertion_ids)))
+        ids = sorted(set(assertion_ids))
+        if not ids:
+            return []
+        found = self._read("flagged", ids=_padded(ids))
         return sorted((_assertion(a) for (a,) in found), key=lambda a: a.id)
 
     def append_acknowledgement(self, ack: Acknowledgement) -> None:
         params = {"id": ack.id, "decision_id": ack.decision_id, "body": json.dumps(ack.to_record())}
-        self._run(True, lambda tx: tx.run(QUERIES["append_acknowledgement"], params).consume())
+        self._run(True, lambda tx: tx.run(self._queries["append_acknowledgement"], params).consume())
 
     def acknowledgements(self, decision_id: Optional[str] = None) -> list[Acknowledgement]:
         found = self._read("acknowledgements_for", decision_id=decision_id) if decision_id else self._read("acknowledgements")
@@ -373,7 +452,7 @@ class Neo4jStore(GraphStore):
         if not notifications:
             return
         rows = [{"id": n.id, "owner_agency": n.owner_agency, "at": format_time(n.at), "body": json.dumps(n.to_record())} for n in notifications]
-        self._run(True, lambda tx: tx.run(QUERIES["append_accesses"], rows=rows).consume())
+        self._run(True, lambda tx: tx.run(self._queries["append_accesses"], rows=rows).consume())
 
     def accesses(self, owner_agency: str, start: Optional[datetime] = None, end: Optional[datetime] = None) -> list[AccessNotification]:
         # The embedded store's bounds, exactly: format_time strings, "" and "9999" when open.
@@ -384,9 +463,9 @@ class Neo4jStore(GraphStore):
     # -- the audit log
     def audit_append(self, entry: dict) -> dict:
         def work(tx: ManagedTransaction) -> dict:
-            head = tx.run(QUERIES["audit_head"]).single()  # locks the log until commit
+            head = tx.run(self._queries["audit_head"]).single()  # locks the log until commit
             sealed = audit.seal(entry, head["seq"] + 1 if head else 1, head["hash"] if head else audit.GENESIS)
-            tx.run(QUERIES["audit_append"], entry={c: sealed[c] for c in _AUDIT_COLUMNS}).consume()
+            tx.run(self._queries["audit_append"], entry={c: sealed[c] for c in _AUDIT_COLUMNS}).consume()
             return sealed
 
         return self._run(True, work)
@@ -425,7 +504,7 @@ class Neo4jStore(GraphStore):
             return False
         try:
             with self._driver.session(database=self.database) as session:
-                session.run(QUERIES["ping"]).consume()
+                session.run(self._queries["ping"]).consume()
             return True
         except Exception:  # down, unreachable, refused, misconfigured: not healthy
             return False

@@ -1,0 +1,3 @@
+MATCH (k:Acknowledgement)
+RETURN k.body AS body
+ORDER BY k.seq

@@ -1,0 +1,32 @@
+// Schema for the Neo4j store, applied on startup (statements missing from the database only).
+// One statement per `;`. Every name is unique: the store compares them with SHOW INDEXES.
+
+// -- assertions: append-only, numbered in the order written
+CREATE CONSTRAINT assertion_id IF NOT EXISTS FOR (a:Assertion) REQUIRE a.id IS UNIQUE;
+CREATE CONSTRAINT assertion_seq IF NOT EXISTS FOR (a:Assertion) REQUIRE a.seq IS UNIQUE;
+CREATE INDEX assertion_subject IF NOT EXISTS FOR (a:Assertion) ON (a.subject);
+CREATE INDEX assertion_object IF NOT EXISTS FOR (a:Assertion) ON (a.object);
+CREATE INDEX assertion_supersedes IF NOT EXISTS FOR (a:Assertion) ON (a.supersedes);
+// the time index pattern queries start from (GraphStore.dated)
+CREATE INDEX assertion_moment IF NOT EXISTS FOR (a:Assertion) ON (a.predicate, a.moment);
+// exact-match attributes (date_of_birth, identifier) and names (case-folded, substring search)
+CREATE INDEX assertion_value IF NOT EXISTS FOR (a:Assertion) ON (a.predicate, a.vkey);
+CREATE TEXT INDEX assertion_folded IF NOT EXISTS FOR (a:Assertion) ON (a.folded);
+CREATE CONSTRAINT scope_expr IF NOT EXISTS FOR (s:Scope) REQUIRE s.expr IS UNIQUE;
+CREATE CONSTRAINT counter_name IF NOT EXISTS FOR (c:Counter) REQUIRE c.name IS UNIQUE;
+
+// -- accountability records
+CREATE CONSTRAINT decision_id IF NOT EXISTS FOR (d:Decision) REQUIRE d.id IS UNIQUE;
+CREATE CONSTRAINT decision_seq IF NOT EXISTS FOR (d:Decision) REQUIRE d.seq IS UNIQUE;
+CREATE INDEX pending_cover_assertion IF NOT EXISTS FOR (p:PendingCover) ON (p.assertion_id);
+CREATE CONSTRAINT acknowledgement_id IF NOT EXISTS FOR (k:Acknowledgement) REQUIRE k.id IS UNIQUE;
+CREATE CONSTRAINT acknowledgement_seq IF NOT EXISTS FOR (k:Acknowledgement) REQUIRE k.seq IS UNIQUE;
+CREATE INDEX acknowledgement_decision IF NOT EXISTS FOR (k:Acknowledgement) ON (k.decision_id);
+CREATE CONSTRAINT access_id IF NOT EXISTS FOR (n:Access) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT access_seq IF NOT EXISTS FOR (n:Access) REQUIRE n.seq IS UNIQUE;
+CREATE INDEX access_owner IF NOT EXISTS FOR (n:Access) ON (n.owner_agency, n.at);
+
+// -- the audit log
+CREATE CONSTRAINT audit_seq IF NOT EXISTS FOR (e:AuditEntry) REQUIRE e.seq IS UNIQUE;
+CREATE CONSTRAINT audit_head IF NOT EXISTS FOR (h:AuditHead) REQUIRE h.id IS UNIQUE;
+CREATE INDEX audit_returned_assertion IF NOT EXISTS FOR (r:AuditReturned) ON (r.assertion_id);

@@ -1,0 +1,2 @@
+MATCH (a:Assertion)
+RETURN count(a) AS n

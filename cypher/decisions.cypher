@@ -1,0 +1,3 @@
+MATCH (d:Decision)
+RETURN d.body AS body
+ORDER BY d.seq
