@@ -1,0 +1,65 @@
+"""Moving up to Neo4j, and living with it going away: against the real test Neo4j."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+import scenario
+from conftest import need_neo4j
+from graphsvc.bulk import import_file, import_records
+from graphsvc.export import export_all, write_jsonl
+from graphsvc.store import EmbeddedStore
+from live import LiveServer, make_service
+
+
+@pytest.fixture
+def neo4j(neo4j_for_tests):
+    return need_neo4j(neo4j_for_tests)
+
+
+def test_export_from_embedded_import_into_neo4j_export_again(neo4j, tmp_path):
+    with EmbeddedStore(tmp_path / "source.db") as source:
+        scenario.load(source)
+        source.audit_append({"at": "2026-05-01T00:00:00.000Z", "subject": "pc-1", "agency": "police", "roles": ["practitioner"], "purpose": "p",
+                             "operation": "-: entity", "variables_digest": "d", "returned": [scenario.INTEL], "outcome": "200 OK"})
+        first = tmp_path / "first.jsonl"
+        with first.open("w") as out:
+            write_jsonl(export_all(source), out)
+    target = neo4j.store()
+    try:
+        import_file(target, first)
+        second = tmp_path / "second.jsonl"
+        with second.open("w") as out:
+            write_jsonl(export_all(target), out)
+    finally:
+        target.close()
+    a = [json.loads(l) for l in first.read_text().splitlines()]
+    b = [json.loads(l) for l in second.read_text().splitlines()]
+    assert a == b and len(a) > 20
+
+
+def test_503_while_neo4j_is_down_and_recovery_when_it_returns(neo4j, tmp_path):
+    if neo4j.server is None:
+        pytest.skip("NEO4J_URI names an outside server: this test stops and starts its own")
+    store = neo4j.store()
+    scenario.load(store)
+    db = tmp_path / "keys.db"
+    query = '{ person(id: "child-1") { label } }'
+    with LiveServer(make_service(store, db), db, check_audit=False) as live:
+        token = live.token(auths=["police"])
+        assert live.post(query, token=token).json()["data"]["person"]["label"] == "Robin Testperson"
+        neo4j.server.stop()
+        try:
+            down = live.post(query, token=token)
+            assert down.status_code == 503
+            assert down.json()["errors"][0]["extensions"]["code"] == "SERVICE_UNAVAILABLE"
+            assert "Traceback" not in down.text and "Robin" not in down.text
+            assert live.http.get("/health").status_code == 503
+        finally:
+            neo4j.server.start()
+        again = live.post(query, token=token)
+        assert again.status_code == 200 and again.json()["data"]["person"]["label"] == "Robin Testperson"
+        assert live.http.get("/health").status_code == 200
+    store.close()
