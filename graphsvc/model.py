@@ -24,7 +24,9 @@ def parse_time(text: str) -> datetime:
     value = datetime.fromisoformat(text.replace("Z", "+00:00")) if "T" in text or " " in text else datetime.fromisoformat(text + "T00:00:00+00:00")
     if value.tzinfo is None:
         value = value.replace(tzinfo=timezone.utc)
-    return value.astimezone(timezone.utc)
+    # Milliseconds: the precision both stores keep, so a value reads the same before and
+    # after a reopen, on either backend.
+    return value.astimezone(timezone.utc).replace(microsecond=value.microsecond // 1000 * 1000)
 
 
 def format_time(value: datetime | None) -> str | None:

@@ -267,9 +267,6 @@ def test_generated_histories_read_the_same_on_both_backends(pair_factory, histor
     compare_accountability(e, n)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "known difference, not the Neo4j store's: ingest keeps sub-millisecond input times (parse_time), and the embedded store "
-    "answers reads from the assertions as appended (microseconds) while its log and a reopened store give milliseconds, as Neo4j does"))
 def test_sub_millisecond_times_read_the_same_on_both_backends(pair_factory):
     e, n = pair_factory()
     record = event("ev-1", "contact", "2026-01-06T10:00:00.123456Z", agency="csc", source_ref="E-US", recorded_at=day(6),
