@@ -243,8 +243,23 @@ class SharingDecision:
         return cls(**values)
 
 
+class _AtRecord:
+    """JSON records for the accountability types whose one time field is `at`."""
+
+    __slots__ = ()
+
+    def to_record(self) -> dict[str, Any]:
+        out = asdict(self)  # type: ignore[call-overload]
+        out["at"] = format_time(out["at"])
+        return out
+
+    @classmethod
+    def from_record(cls, data: dict[str, Any]) -> Any:
+        return cls(**{**data, "at": parse_time(data["at"])})
+
+
 @dataclass(frozen=True, slots=True)
-class Acknowledgement:
+class Acknowledgement(_AtRecord):
     """A recipient's answer to a share: received, understood, and what they did about it."""
 
     id: str
@@ -257,18 +272,10 @@ class Acknowledgement:
     text: str
     at: datetime
 
-    def to_record(self) -> dict[str, Any]:
-        out = asdict(self)
-        out["at"] = format_time(self.at)
-        return out
-
-    @classmethod
-    def from_record(cls, data: dict[str, Any]) -> "Acknowledgement":
-        return cls(**{**data, "at": parse_time(data["at"])})
 
 
 @dataclass(frozen=True, slots=True)
-class AccessNotification:
+class AccessNotification(_AtRecord):
     """Another agency's user viewed an assertion flagged notify_owner (as NHS CP-IS does)."""
 
     id: str
@@ -279,11 +286,3 @@ class AccessNotification:
     purpose: Optional[str]
     at: datetime
 
-    def to_record(self) -> dict[str, Any]:
-        out = asdict(self)
-        out["at"] = format_time(self.at)
-        return out
-
-    @classmethod
-    def from_record(cls, data: dict[str, Any]) -> "AccessNotification":
-        return cls(**{**data, "at": parse_time(data["at"])})
