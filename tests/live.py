@@ -42,7 +42,7 @@ class LiveServer:
             time.sleep(0.01)
         port = self.server.servers[0].sockets[0].getsockname()[1]
         self.url = f"http://127.0.0.1:{port}"
-        self.http = httpx.Client(base_url=self.url, timeout=30, event_hooks={"request": [self._count]})
+        self.http = httpx.Client(base_url=self.url, timeout=180, event_hooks={"request": [self._count]})
         self.audit_at_start = len(list(self.service.store.audit_entries()))
         return self
 
