@@ -208,12 +208,9 @@ class Patterns:
         check_window(start, end)
         self.require_child(child)
         reasons: dict[str, list[CoMissingReason]] = defaultdict(list)
-        own = self.episodes_of(child, start, end)
-        # Everyone's episodes around this child's, built once for all of them.
-        around = self.missing_episodes_in(min(e.started for e in own) - LONGEST_EPISODE, max(e.ended or e.started for e in own)) if own else []
-        for mine in own:
+        for mine in self.episodes_of(child, start, end):
             window_end = mine.ended or mine.started
-            for other in around:
+            for other in self.missing_episodes_in(mine.started - LONGEST_EPISODE, window_end):
                 if other.child == child:
                     continue
                 other_end = other.ended or other.started
