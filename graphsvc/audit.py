@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import threading
 from dataclasses import dataclass
-from typing import Any, Iterable, Optional
+from typing import Any, Callable, Iterable, Optional
 
 GENESIS = "0" * 64
 FIELDS = ("seq", "at", "subject", "agency", "roles", "purpose", "operation", "variables_digest", "returned", "outcome")
@@ -70,3 +71,49 @@ def checkpoint(entries: Iterable[dict[str, Any]]) -> dict[str, Any]:
     for entry in entries:
         last = entry
     return {"seq": last["seq"], "hash": last["hash"]}
+
+
+class GroupCommit:
+    """Appends entries in groups: one transaction for every entry queued while the previous
+    group was committing. Each caller still returns only once its own entry is committed (or
+    raises that group's error), so an answer never leaves before its audit entry is stored;
+    under concurrent requests the per-transaction cost is shared instead of paid by each.
+
+    `commit(entries)` seals and stores the entries, in order, in one transaction, and returns
+    them as stored."""
+
+    def __init__(self, commit: Callable[[list[dict[str, Any]]], list[dict[str, Any]]]):
+        self._commit = commit
+        self._queue: list[_Pending] = []
+        self._queue_lock = threading.Lock()
+        self._leader = threading.Lock()  # held by the caller committing a group
+
+    def append(self, entry: dict[str, Any]) -> dict[str, Any]:
+        mine = _Pending(entry)
+        with self._queue_lock:
+            self._queue.append(mine)
+        with self._leader:
+            if not mine.settled:  # no earlier leader took it: commit everything queued so far
+                with self._queue_lock:
+                    group, self._queue = self._queue, []
+                try:
+                    for pending, stored in zip(group, self._commit([p.entry for p in group]), strict=True):
+                        pending.stored = stored
+                except BaseException as exc:
+                    for pending in group:
+                        pending.error = exc
+        if mine.error is not None:
+            raise mine.error
+        assert mine.stored is not None
+        return mine.stored
+
+
+@dataclass
+class _Pending:
+    entry: dict[str, Any]
+    stored: Optional[dict[str, Any]] = None
+    error: Optional[BaseException] = None
+
+    @property
+    def settled(self) -> bool:
+        return self.stored is not None or self.error is not None

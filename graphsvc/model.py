@@ -124,9 +124,15 @@ class View:
     as_of: Optional[datetime] = None
     valid_at: Optional[datetime] = None
     subject: Optional[str] = None  # the reader, for shares made to one professional
+    # scope -> visible to these auths: a query tests thousands of assertions against the few
+    # scopes the data uses. Shared by the views `at` derives (they hold the same auths).
+    _scopes: dict[str, bool] = field(default_factory=dict, compare=False, hash=False, repr=False)
 
     def may_see(self, assertion: Assertion) -> bool:
-        return scopes.visible(assertion.scope, self.auths)
+        seen = self._scopes.get(assertion.scope)
+        if seen is None:
+            seen = self._scopes[assertion.scope] = scopes.visible(assertion.scope, self.auths)
+        return seen
 
     def at(self, as_of: Optional[datetime] = None, valid_at: Optional[datetime] = None) -> "View":
         return replace(self, as_of=as_of, valid_at=valid_at)
@@ -178,17 +184,15 @@ def current(candidates: Iterable[Assertion], superseders: dict[str, list[Asserti
     check alone; stores widen it with sharing decisions.
     """
     may_see = visible or view.may_see
-
-    def shown(a: Assertion) -> bool:
-        return may_see(a) and (view.as_of is None or a.recorded_at <= view.as_of)
-
+    as_of, valid_at = view.as_of, view.valid_at
     out = []
-    for a in candidates:
-        if a.retraction or not shown(a):
+    for a in candidates:  # spelled out, no helper calls: this runs for every assertion a query touches
+        if a.retraction or not may_see(a) or (as_of is not None and a.recorded_at > as_of):
             continue
-        if any(shown(s) for s in superseders.get(a.id, ())):
+        later = superseders.get(a.id)
+        if later and any(may_see(s) and (as_of is None or s.recorded_at <= as_of) for s in later):
             continue
-        if view.valid_at is not None and not a.valid_at(view.valid_at):
+        if valid_at is not None and not a.valid_at(valid_at):
             continue
         out.append(a)
     return out

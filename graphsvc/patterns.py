@@ -39,34 +39,63 @@ class Patterns:
         self._kinds: dict[str, Optional[str]] = {}
         self._family: dict[str, set[str]] = {}
 
-    # -- small lookups, cached for the life of one query
+    # -- lookups, cached for the life of one query. The plural forms fetch many entities in one
+    # store read: a pattern over a window touches thousands of entities.
     def kind(self, entity_id: str) -> Optional[str]:
         if entity_id not in self._kinds:
-            self._kinds[entity_id] = self.store.kind_of(entity_id, self.view)
+            self.learn_kinds([entity_id])
         return self._kinds[entity_id]
+
+    def learn_kinds(self, entity_ids: Iterable[str]) -> None:
+        unknown = {e for e in entity_ids if e not in self._kinds}
+        if unknown:
+            found = self.store.kinds_of(unknown, self.view)
+            for e in unknown:
+                self._kinds[e] = found.get(e)
 
     def family(self, person: str) -> set[str]:
         if person not in self._family:
-            links = self.store.about(person, self.view, ["family_member_of"]) + self.store.about(person, self.view, ["family_member_of"], incoming=True)
-            self._family[person] = {a.object if a.subject == person else a.subject for a in links} - {None}  # type: ignore[misc]
+            self.learn_families([person])
         return self._family[person]
 
+    def learn_families(self, people: Iterable[str]) -> None:
+        unknown = list(dict.fromkeys(p for p in people if p not in self._family))
+        if unknown:
+            out = self.store.about_each(unknown, self.view, "family_member_of")
+            into = self.store.about_each(unknown, self.view, "family_member_of", incoming=True)
+            for p in unknown:
+                self._family[p] = {a.object for a in out[p] if a.object} | {a.subject for a in into[p]}
+
+    def subjects_of(self, event: str) -> list[Assertion]:
+        """The involvement links of the event's subjects (the children an episode is about)."""
+        return self.subjects_of_each([event])[event]
+
+    def subjects_of_each(self, events: Iterable[str]) -> dict[str, list[Assertion]]:
+        found = self.store.about_each(events, self.view, "involved_in", incoming=True)
+        return {e: [a for a in links if a.role == "subject"] for e, links in found.items()}
+
     def family_groups(self, people: Iterable[str]) -> list[set[str]]:
-        """People grouped by (visible) family links among themselves."""
-        graph = nx.Graph()
-        people = set(people)
-        graph.add_nodes_from(people)
-        for p in people:
-            graph.add_edges_from((p, q) for q in self.family(p) if q in people)
-        return [set(c) for c in nx.connected_components(graph)]
+        """People grouped by (visible) family links among themselves (union-find: this runs for
+        every candidate context, so no graph objects)."""
+        parent = {p: p for p in people}
+
+        def root(p: str) -> str:
+            while parent[p] != p:
+                parent[p] = p = parent[parent[p]]
+            return p
+
+        for p in list(parent):
+            for q in self.family(p):
+                if q in parent:
+                    parent[root(p)] = root(q)
+        groups: dict[str, set[str]] = defaultdict(set)
+        for p in parent:
+            groups[root(p)].add(p)
+        return list(groups.values())
 
     def require_child(self, child_id: str) -> None:
         if self.kind(child_id) != "child":
             raise BadInput(f"no child {child_id!r} that you may see")
-
-    def subjects_of(self, event: str) -> list[Assertion]:
-        """The involvement links of the event's subjects (the children an episode is about)."""
-        return [a for a in self.store.about(event, self.view, ["involved_in"], incoming=True) if a.role == "subject"]
 
     # -- 1. shared contexts
     def shared_contexts(self, min_children: int, start: Optional[datetime], end: Optional[datetime], kinds: Optional[Iterable[str]] = None, exclude_family: bool = True) -> list["SharedContext"]:
@@ -78,17 +107,27 @@ class Patterns:
         if unknown:
             raise BadInput(f"unknown context kinds: {', '.join(sorted(unknown))} (use {', '.join(sorted(CONTEXT_KINDS))})")
         links: dict[str, list[ContextLink]] = defaultdict(list)
-        for a in self.store.dated(self.view, CONTEXT_LINKS, start, end):
-            if a.object and self.kind(a.object) in wanted and self.kind(a.subject) == "child":
-                links[a.object].append(ContextLink(a.subject, a.predicate, moment(a), a.agency, (a.id,)))
-        for a in self.store.dated(self.view, ["found_at"], start, end):
-            if a.object and self.kind(a.object) in wanted:
-                for involvement in self.subjects_of(a.subject):
-                    if self.kind(involvement.subject) == "child":
-                        links[a.object].append(ContextLink(involvement.subject, "found_at", moment(a), a.agency, (a.id, involvement.id)))
+        placed = [a for a in self.store.dated(self.view, CONTEXT_LINKS, start, end) if a.object]
+        found_at = [a for a in self.store.dated(self.view, ["found_at"], start, end) if a.object]
+        self.learn_kinds([a.object for a in placed + found_at] + [a.subject for a in placed])  # type: ignore[misc]
+        for a in placed:
+            if self.kind(a.object) in wanted and self.kind(a.subject) == "child":  # type: ignore[arg-type]
+                links[a.object].append(ContextLink(a.subject, a.predicate, moment(a), a.agency, (a.id,)))  # type: ignore[index]
+        found_at = [a for a in found_at if self.kind(a.object) in wanted]  # type: ignore[arg-type]
+        subjects = self.subjects_of_each({a.subject for a in found_at})
+        self.learn_kinds(i.subject for involved in subjects.values() for i in involved)
+        for a in found_at:
+            for involvement in subjects[a.subject]:
+                if self.kind(involvement.subject) == "child":
+                    links[a.object].append(ContextLink(involvement.subject, "found_at", moment(a), a.agency, (a.id, involvement.id)))  # type: ignore[index]
+        # Family grouping can only lower a context's count: only contexts with enough children need it.
+        candidates = {context: sorted({l.child for l in context_links}) for context, context_links in links.items()}
+        candidates = {context: children for context, children in candidates.items() if len(children) >= min_children}
+        if exclude_family:
+            self.learn_families(c for children in candidates.values() for c in children)
         found = []
-        for context, context_links in links.items():
-            children = sorted({l.child for l in context_links})
+        for context, children in candidates.items():
+            context_links = links[context]
             groups = self.family_groups(children) if exclude_family else [{c} for c in children]
             if len(groups) < min_children:
                 continue
@@ -173,10 +212,14 @@ class Patterns:
     # -- 3. children who repeatedly go missing
     def missing_episodes_in(self, start: Optional[datetime], end: Optional[datetime]) -> list["Episode"]:
         episodes: dict[str, Episode] = {}
-        for occurred in self.store.dated(self.view, ["occurred_on"], start, end):
+        occurrences = self.store.dated(self.view, ["occurred_on"], start, end)
+        self.learn_kinds(o.subject for o in occurrences)
+        subjects = self.subjects_of_each({o.subject for o in occurrences if self.kind(o.subject) == "missing_episode"})
+        self.learn_kinds(i.subject for involved in subjects.values() for i in involved)
+        for occurred in occurrences:
             if occurred.subject in episodes or self.kind(occurred.subject) != "missing_episode":
                 continue
-            for involvement in self.subjects_of(occurred.subject):
+            for involvement in subjects[occurred.subject]:
                 e = self.episode(involvement)
                 if e and self.kind(e.child) == "child":
                     episodes[f"{e.id}/{e.child}"] = e
@@ -245,7 +288,11 @@ class Patterns:
 
         by_object: dict[str, list[Assertion]] = defaultdict(list)
         by_event: dict[str, list[Assertion]] = defaultdict(list)
-        for a in self.store.dated(self.view, ["associates_with", "found_with", "owns_uses", "involved_in"], start, end):
+        dated = self.store.dated(self.view, ["associates_with", "found_with", "owns_uses", "involved_in"], start, end)
+        self.learn_kinds({a.subject for a in dated} | {a.object for a in dated if a.object and a.predicate in ("associates_with", "found_with")})
+        subjects = self.subjects_of_each({a.subject for a in dated if a.predicate == "found_with" and a.object and self.kind(a.object) == "adult"})
+        self.learn_kinds(i.subject for involved in subjects.values() for i in involved)
+        for a in dated:
             if a.predicate == "associates_with" and a.object:
                 kinds = (self.kind(a.subject), self.kind(a.object))
                 if kinds == ("adult", "child"):
@@ -253,7 +300,7 @@ class Patterns:
                 elif kinds == ("child", "adult"):
                     note(a.object, a.subject, "associates_with", moment(a), (a.id,))
             elif a.predicate == "found_with" and a.object and self.kind(a.object) == "adult":
-                for involvement in self.subjects_of(a.subject):
+                for involvement in subjects[a.subject]:
                     if self.kind(involvement.subject) == "child":
                         note(a.object, involvement.subject, "found_with", moment(a), (a.id, involvement.id), a.subject)
             elif a.predicate == "owns_uses" and a.object:
@@ -267,9 +314,13 @@ class Patterns:
                 for adult in adults:
                     for child in children:
                         note(adult.subject, child.subject, how, max(moment(adult), moment(child)), (adult.id, child.id), via)
+        # Family grouping can only lower an adult's count: only adults with enough children need it.
+        candidates = {adult: sorted({l.child for l in adult_links}) for adult, adult_links in links.items()}
+        candidates = {adult: children for adult, children in candidates.items() if len(children) >= min_children}
+        self.learn_families(c for children in candidates.values() for c in children)
         out = []
-        for adult, adult_links in links.items():
-            children = sorted({l.child for l in adult_links})
+        for adult, children in candidates.items():
+            adult_links = links[adult]
             unrelated = self.family_groups(children)
             if len(unrelated) < min_children:
                 continue

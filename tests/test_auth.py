@@ -99,3 +99,24 @@ def test_a_jwks(store, tmp_path, jwks_url):
         assert status(server, token()) == 200
         assert status(server, token(key=OTHER)) == 401
         assert status(server, token(kid="unknown")) == 401
+
+
+def test_a_remembered_token_is_accepted_exactly_as_long_as_its_signature_check_would_accept_it():
+    from graphsvc.api.auth import LEEWAY_SECONDS
+    from graphsvc.errors import Unauthenticated
+
+    verifier = Verifier(key=KEY.public_key(), issuer=ISSUER, audience=AUDIENCE)
+    # Expired 3 s short of the leeway: accepted now, and remembered as verified...
+    nearly = token(ttl=-(LEEWAY_SECONDS - 3))
+    assert verifier.principal(f"Bearer {nearly}").subject == "pc-1"
+    assert verifier.principal(f"Bearer {nearly}").subject == "pc-1"
+    time.sleep(4.5)
+    # ...but not past the moment jwt.decode itself would refuse it.
+    with pytest.raises(Unauthenticated, match="expired"):
+        verifier.principal(f"Bearer {nearly}")
+    # A token that failed once is never remembered: it keeps failing, and a good one keeps working.
+    bad = token(key=OTHER)
+    for _ in range(2):
+        with pytest.raises(Unauthenticated):
+            verifier.principal(f"Bearer {bad}")
+    assert verifier.principal(f"Bearer {token()}").agency == "police"

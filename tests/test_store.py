@@ -158,3 +158,41 @@ def test_a_viewer_never_receives_an_assertion_it_may_not_see(tmp_path_factory, s
         assert all(visible(a.scope, auths) for a in seen)
         expected = {a.id for a in s.log() if visible(a.scope, auths)}
         assert {a.id for a in seen} == expected
+
+
+def test_many_entity_reads_follow_every_write(store):
+    """kinds_of and about_each (which the embedded store remembers per reader) never answer
+    from before a write: a new assertion, a correction or a share shows at once, for each reader."""
+    from datetime import datetime, timezone
+
+    from graphsvc.model import TRUSTED, SharingDecision
+
+    kid(store, "kid-1", agency="csc", scope="csc")
+    kid(store, "kid-2", scope="police")
+    nobody = View()  # authenticated, no auths: sees only unscoped assertions
+    asked = ["kid-1", "kid-2", "kid-3"]
+    assert store.kinds_of(asked, CSC) == {"kid-1": "child"}
+    assert store.kinds_of(asked, POLICE) == {"kid-2": "child"}
+    assert store.kinds_of(asked, TRUSTED) == store.kinds_of(asked) == {"kid-1": "child", "kid-2": "child"}
+    assert store.kinds_of(asked, nobody) == {}  # the trusted reader's answers are not another auth-less reader's
+    assert store.about_each(asked, CSC, "family_member_of") == {"kid-1": [], "kid-2": [], "kid-3": []}
+
+    kid(store, "kid-3", agency="csc", scope="csc")
+    import_records(store, [link("kid-1", "family_member_of", "kid-3", agency="csc", scope="csc", role="sibling")])
+    assert store.kinds_of(asked, CSC) == {"kid-1": "child", "kid-3": "child"}
+    family = store.about_each(asked, CSC, "family_member_of")
+    assert [a.object for a in family["kid-1"]] == ["kid-3"] and family["kid-2"] == family["kid-3"] == []
+    assert [a.subject for a in store.about_each(asked, CSC, "family_member_of", incoming=True)["kid-3"]] == ["kid-1"]
+
+    # A retraction of the link takes it away; a share of kid-2's kind assertion widens it to csc.
+    link_id = family["kid-1"][0].id
+    import_records(store, [retraction(link_id, agency="csc")])
+    assert store.about_each(asked, CSC, "family_member_of")["kid-1"] == []
+    kind_2 = store.about("kid-2", POLICE, ["kind"])[0].id
+    store.append_decision(SharingDecision(
+        id="d-1", share=True, assertion_ids=(kind_2,), from_agency="police", decided_by="di-1", to_agency="csc", to_team=None,
+        to_professional=None, purpose="strategy discussion", lawful_basis="dpa2018_sch1_para18_safeguarding", consent="not_sought",
+        consent_reason="risk", person_informed=False, not_informed_reason="risk", handling="permitted", reasons="risk to the child",
+        decided_at=datetime(2026, 1, 1, tzinfo=timezone.utc), person_id="kid-2"))
+    assert store.kinds_of(asked, CSC) == {"kid-1": "child", "kid-2": "child", "kid-3": "child"}
+    assert store.kind_of("kid-2", CSC) == "child"

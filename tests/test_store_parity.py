@@ -85,7 +85,16 @@ def compare_reads(e: GraphStore, n: GraphStore, views: list[Optional[View]], ext
     dated_sets = [["seen_at", "found_at", "associates_with", "occurred_on"], ["involved_in", "found_with", "owns_uses", "name", "kind"], list(predicates)]
     checks = 0
     for view in views:
-        for entity_id in entities + ["nobody"]:
+        # The many-entity reads answer exactly what the one-entity reads do.
+        asked = entities + ["nobody"]
+        kinds = both((e, n), lambda s: s.kinds_of(asked, view))
+        assert kinds == {x: k for x in asked if (k := e.kind_of(x, view)) is not None}
+        for predicate in ("kind", "name", "involved_in", "associates_with", "family_member_of", "found_at"):
+            for incoming in (False, True):
+                each = both((e, n), lambda s: s.about_each(asked, view, predicate, incoming))
+                assert each == {x: e.about(x, view, [predicate], incoming) for x in asked}
+                checks += 1
+        for entity_id in asked:
             both((e, n), lambda s: s.kind_of(entity_id, view))
             both((e, n), lambda s: s.entity(entity_id, view))
             for few in (["name", "date_of_birth"], ["seen_at", "associates_with", "involved_in"]):

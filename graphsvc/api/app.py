@@ -192,25 +192,34 @@ def create_app(service: Service) -> Starlette:
         if wants_page:
             return HTMLResponse(get_graphql_ide_html("graphiql"))
         principal: Optional[Principal] = None
-        context: Optional[Context] = None
-        variables: Optional[dict[str, Any]] = None
-        operation: Optional[str] = None
+        refused: Optional[Outcome] = None
+        query, variables, operation = "", None, None
         try:
             principal = service.verifier.principal(request.headers.get("authorization"))
             query, variables, operation, _ = _check(await _params(request))
-            context = Context(principal=principal, store=service.store, pseudonyms=service.pseudonyms)
-            outcome = await _execute(request, context, media, query, variables, operation)
         except Unauthenticated as exc:
-            outcome = (401, {"errors": [_error(str(exc), exc.code)]}, {"WWW-Authenticate": 'Bearer realm="graphsvc"'})
+            refused = (401, {"errors": [_error(str(exc), exc.code)]}, {"WWW-Authenticate": 'Bearer realm="graphsvc"'})
         except RequestError as exc:
-            outcome = (exc.status, {"errors": [_error(str(exc), "BAD_USER_INPUT")]}, exc.headers)
+            refused = (exc.status, {"errors": [_error(str(exc), "BAD_USER_INPUT")]}, exc.headers)
+        # One worker-thread hop per request: execution and its audit entry together.
+        status, body, headers = await run_in_threadpool(_answer, request.method, media, principal, refused, query, variables, operation)
+        return _json_response(body, status, media, headers)
+
+    def _answer(method: str, media: str, principal: Optional[Principal], refused: Optional[Outcome], query: str,
+                variables: Optional[dict[str, Any]], operation: Optional[str]) -> Outcome:
+        context: Optional[Context] = None
+        if refused is not None:
+            outcome = refused
+        else:
+            assert principal is not None
+            context = Context(principal=principal, store=service.store, pseudonyms=service.pseudonyms)
+            outcome = _execute(method, context, media, query, variables, operation)
         # Every request leaves exactly one audit entry; if it cannot be written, no data leaves.
         try:
-            await run_in_threadpool(_account, principal, context, operation, variables, outcome)
+            _account(principal, context, operation, variables, outcome)
         except StoreUnavailable:
-            outcome = _unavailable()
-        status, body, headers = outcome
-        return _json_response(body, status, media, headers)
+            return _unavailable()
+        return outcome
 
     def _account(principal: Optional[Principal], context: Optional[Context], operation: Optional[str], variables: Optional[dict[str, Any]], outcome: Outcome) -> None:
         status, body, _ = outcome
@@ -230,16 +239,16 @@ def create_app(service: Service) -> Starlette:
         if principal is not None and returned:
             notify_owners(service.store, principal, returned)
 
-    async def _execute(request: Request, context: Context, media: str, query: str, variables: Optional[dict[str, Any]], operation: Optional[str]) -> Outcome:
-        allowed = {OperationType.QUERY} if request.method == "GET" else {OperationType.QUERY, OperationType.MUTATION}
+    def _execute(method: str, context: Context, media: str, query: str, variables: Optional[dict[str, Any]], operation: Optional[str]) -> Outcome:
+        allowed = {OperationType.QUERY} if method == "GET" else {OperationType.QUERY, OperationType.MUTATION}
         # GraphQL request errors (the request was well-formed but the operation could not start) have
         # no data entry: 400 under graphql-response+json, 200 under application/json, as the spec says.
         request_error_status = 400 if media == GRAPHQL_RESPONSE else 200
         try:
-            result = await run_in_threadpool(schema.execute_sync, query, variables, context, None, operation, allowed)
+            result = schema.execute_sync(query, variables, context, None, operation, allowed)
         except InvalidOperationTypeError as exc:
             if exc.operation_type is OperationType.MUTATION:  # only over GET: the spec asks for 405
-                return 405, {"errors": [_error(exc.as_http_error_reason(request.method), "BAD_USER_INPUT")]}, {"Allow": "POST"}
+                return 405, {"errors": [_error(exc.as_http_error_reason(method), "BAD_USER_INPUT")]}, {"Allow": "POST"}
             # Subscriptions are refused by every method, so 405 with an Allow would mislead.
             return request_error_status, {"errors": [_error("subscriptions are not supported", "BAD_USER_INPUT")]}, None
         except CannotGetOperationTypeError:

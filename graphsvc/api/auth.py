@@ -7,6 +7,7 @@ with it; the server on that store accepts those tokens.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import time
 from dataclasses import dataclass
@@ -24,6 +25,7 @@ ALGORITHMS = ["RS256", "ES256"]
 LOCAL_ISSUER = "graphsvc-local"
 LOCAL_AUDIENCE = "graphsvc"
 LEEWAY_SECONDS = 30
+VERIFIED_CACHE_SIZE = 4096  # tokens remembered as verified (a client sends the same one many times)
 
 
 def local_key_path(db: str | Path) -> Path:
@@ -66,6 +68,9 @@ class Verifier:
 
     def __post_init__(self) -> None:
         self._jwks = jwt.PyJWKClient(self.jwks_url, cache_keys=True) if self.jwks_url else None
+        # sha256(token) -> (principal, the moment the token stops being accepted): a signature
+        # is checked once per token, not once per request. Keyed by digest so the cache holds no tokens.
+        self._verified: dict[bytes, tuple[Principal, float]] = {}
 
     @classmethod
     def local(cls, db: str | Path) -> "Verifier":
@@ -90,10 +95,15 @@ class Verifier:
         scheme, _, token = authorization.partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
             raise Unauthenticated("the Authorization header must be 'Bearer <token>'")
+        token = token.strip()
+        digest = hashlib.sha256(token.encode()).digest()
+        known = self._verified.get(digest)
+        if known is not None and time.time() < known[1]:
+            return known[0]
         try:
             key = self._jwks.get_signing_key_from_jwt(token).key if self._jwks else self.key
             claims = jwt.decode(
-                token.strip(), key, algorithms=ALGORITHMS, issuer=self.issuer, audience=self.audience,
+                token, key, algorithms=ALGORITHMS, issuer=self.issuer, audience=self.audience,
                 leeway=LEEWAY_SECONDS, options={"require": ["exp", "iat", "sub", "iss", "aud"]},
             )
         except jwt.ExpiredSignatureError:
@@ -102,7 +112,12 @@ class Verifier:
             # Say what kind of problem, never echo the token. (A token signed for another key
             # type makes PyJWT raise TypeError.)
             raise Unauthenticated(f"the token is not valid ({type(exc).__name__})") from None
-        return _principal(claims)
+        principal = _principal(claims)
+        if len(self._verified) >= VERIFIED_CACHE_SIZE:
+            self._verified.clear()  # crude but bounded; re-verifying costs one signature check each
+        # Accepted exactly as long as jwt.decode would accept it: until exp plus the leeway.
+        self._verified[digest] = (principal, float(claims["exp"]) + LEEWAY_SECONDS)
+        return principal
 
 
 def _principal(claims: dict[str, Any]) -> Principal:

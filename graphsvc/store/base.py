@@ -45,6 +45,17 @@ class GraphStore(abc.ABC):
     def about(self, entity_id: str, view: Optional[View], predicates: Optional[Iterable[str]] = None, incoming: bool = False) -> list[Assertion]:
         """Current visible assertions with the entity as subject (or, if incoming, as object)."""
 
+    # -- the same reads for many entities at once: pattern queries touch thousands of entities,
+    # and one call per entity is what makes them slow (a round trip each on Neo4j).
+    @abc.abstractmethod
+    def kinds_of(self, entity_ids: Iterable[str], view: Optional[View] = None) -> dict[str, str]:
+        """kind_of for each entity, in one read: only the entities whose kind the view sees."""
+
+    @abc.abstractmethod
+    def about_each(self, entity_ids: Iterable[str], view: Optional[View], predicate: str, incoming: bool = False) -> dict[str, list[Assertion]]:
+        """about(entity, view, [predicate], incoming) for each entity, in one read; every entity
+        asked for is a key (with an empty list when the view sees nothing)."""
+
     def entity(self, entity_id: str, view: Optional[View]) -> Optional[Entity]:
         kind = self.kind_of(entity_id, view)
         if kind is None:

@@ -69,12 +69,43 @@ class _Decoder:
         return Assertion(
             id_, s(subject), s(predicate), s(obj), None if value is None else json.loads(value), s(role),  # type: ignore[arg-type]
             self.time(valid_from), self.time(valid_to), self.time(recorded_at), s(recorded_by), s(agency),  # type: ignore[arg-type]
-            source_ref, s(method), s(status), s(reliability), s(confidence), s(scope), s(handling),  # type: ignore[arg-type]
+            s(source_ref), s(method), s(status), s(reliability), s(confidence), s(scope), s(handling),  # type: ignore[arg-type]
             supersedes, bool(retraction), bool(notify_owner),
         )
 
 
 BULK = 10_000
+MEMO_READERS = 8  # readers whose answers are remembered at once (see EmbeddedStore._memo)
+MEMO_ENTRIES = 500_000  # entities remembered per reader and kind of read, at most
+_UNKNOWN = object()
+
+
+class _Memo:
+    __slots__ = ("kinds", "links")
+
+    def __init__(self) -> None:
+        self.kinds: dict[str, Optional[str]] = {}
+        self.links: dict[tuple[str, bool], dict[str, tuple[Assertion, ...]]] = {}
+
+Entries = Assertion | list[Assertion]  # see _add
+
+
+def _add(index: dict[Any, Any], key: Any, a: Assertion) -> None:
+    """Index `a` under `key`: bare while it is the only one (a list costs ~90 bytes), a list after."""
+    found = index.get(key)
+    if found is None:
+        index[key] = a
+    elif type(found) is list:
+        found.append(a)
+    else:
+        index[key] = [found, a]
+
+
+def _get(index: dict[Any, Any], key: Any) -> Sequence[Assertion]:
+    found = index.get(key)
+    if found is None:
+        return ()
+    return found if type(found) is list else (found,)
 
 
 def _settle() -> None:
@@ -102,6 +133,7 @@ class EmbeddedStore(GraphStore):
         self.path = Path(path)
         self.db = connect(self.path)
         self.lock = threading.RLock()
+        self._audit = audit.GroupCommit(self._commit_audit)
         # The social graph (people linked to people), keyed by assertion id, for network analysis.
         self.graph = nx.MultiDiGraph()
         self._all: dict[str, Assertion] = {}
@@ -109,15 +141,18 @@ class EmbeddedStore(GraphStore):
         self._object: dict[str, list[Assertion]] = defaultdict(list)
         # (entity, predicate) -> assertions, so one-predicate look-ups (an entity's kind, its
         # family links, an event's participants) never walk everything about the entity.
-        self._subject_predicate: dict[tuple[str, str], list[Assertion]] = defaultdict(list)
-        self._object_predicate: dict[tuple[str, str], list[Assertion]] = defaultdict(list)
+        # Most keys of these hold one assertion: kept bare, not in a list (see _add), to save memory.
+        self._subject_predicate: dict[tuple[str, str], Entries] = {}
+        self._object_predicate: dict[tuple[str, str], Entries] = {}
         self._superseders: dict[str, list[Assertion]] = defaultdict(list)
-        self._values: dict[tuple[str, object], list[Assertion]] = defaultdict(list)  # exact-match attributes
+        self._values: dict[tuple[str, object], Entries] = {}  # exact-match attributes
         self._names: list[Assertion] = []
         # Per predicate, (moment, seq, assertion), sorted lazily: appends stay cheap for bulk import.
         self._timeline: dict[str, list[tuple[datetime, int, Assertion]]] = defaultdict(list)
         self._unsorted: set[str] = set()
         self._shares: dict[str, list[SharingDecision]] = defaultdict(list)  # assertion id -> decisions to share it
+        # Answers of the many-entity reads per reader (see _memo); replaced, never edited, by writes.
+        self._memos: dict[tuple[Any, ...], _Memo] = {}
         decode = _Decoder()
         for row in self.db.execute(sql.SELECT_LOG):
             self._index(decode(row))
@@ -135,16 +170,16 @@ class EmbeddedStore(GraphStore):
     def _index(self, a: Assertion) -> None:
         self._all[a.id] = a
         self._subject[a.subject].append(a)
-        self._subject_predicate[(a.subject, a.predicate)].append(a)
+        _add(self._subject_predicate, (a.subject, a.predicate), a)
         if a.object is not None:
             self._object[a.object].append(a)
-            self._object_predicate[(a.object, a.predicate)].append(a)
+            _add(self._object_predicate, (a.object, a.predicate), a)
             if a.predicate in SOCIAL:
                 self.graph.add_edge(a.subject, a.object, key=a.id)
         if a.supersedes is not None:
             self._superseders[a.supersedes].append(a)
         if a.predicate in ("date_of_birth", "identifier"):
-            self._values[(a.predicate, a.value)].append(a)
+            _add(self._values, (a.predicate, a.value), a)
         elif a.predicate == "name":
             self._names.append(a)
         if a.predicate in DATED:
@@ -160,6 +195,7 @@ class EmbeddedStore(GraphStore):
         with self.lock:
             for a in assertions:
                 self._index(a)
+            self._memos = {}
         if len(assertions) >= BULK:
             _settle()
         return len(assertions)
@@ -187,9 +223,67 @@ class EmbeddedStore(GraphStore):
         return a
 
     def kind_of(self, entity_id: str, view: Optional[View] = None) -> Optional[str]:
-        for a in self._current(self._subject_predicate.get((entity_id, v.KIND), ()), view):
-            return str(a.value)
-        return None
+        return self.kinds_of((entity_id,), view).get(entity_id)
+
+    def _memo(self, view: Optional[View]) -> Optional["_Memo"]:
+        """The remembered answers for this reader, while nothing has been written since: a
+        pattern query asks the kinds and family links of thousands of entities, and the next
+        query asks most of them again. Only for "now" readers (no as_of, no valid_at), who
+        are nearly all of them; a reader is its auths, agency and identity (shares can name one
+        professional). Writes replace the whole dict, so an answer computed from the store
+        before a write can only land in a memo nobody reads any more."""
+        if view is not None and (view.as_of is not None or view.valid_at is not None):
+            return None
+        memos = self._memos
+        # The class is part of the key: the trusted reader holds no auths yet sees everything.
+        key = (None,) if view is None else (type(view), view.auths, view.agency, view.subject)
+        memo = memos.get(key)
+        if memo is None:
+            if len(memos) >= MEMO_READERS:
+                memos.pop(next(iter(memos)))  # the oldest reader's
+            memo = memos[key] = _Memo()
+        return memo
+
+    def kinds_of(self, entity_ids: Iterable[str], view: Optional[View] = None) -> dict[str, str]:
+        memo = self._memo(view)
+        known = memo.kinds if memo is not None else {}
+        found: dict[str, str] = {}
+        candidates: list[Assertion] = []
+        asked = []
+        for entity_id in set(entity_ids):
+            kind = known.get(entity_id, _UNKNOWN)
+            if kind is _UNKNOWN:
+                asked.append(entity_id)
+                candidates.extend(_get(self._subject_predicate, (entity_id, v.KIND)))
+            elif kind is not None:
+                found[entity_id] = kind  # type: ignore[assignment]
+        fresh: dict[str, str] = {}
+        for a in self._current(candidates, view):  # one pass; each entity's first current kind wins, as in kind_of
+            fresh.setdefault(a.subject, str(a.value))
+        found.update(fresh)
+        if memo is not None and len(known) < MEMO_ENTRIES:
+            known.update((entity_id, fresh.get(entity_id)) for entity_id in asked)
+        return found
+
+    def about_each(self, entity_ids: Iterable[str], view: Optional[View], predicate: str, incoming: bool = False) -> dict[str, list[Assertion]]:
+        index = self._object_predicate if incoming else self._subject_predicate
+        memo = self._memo(view)
+        known = memo.links.setdefault((predicate, incoming), {}) if memo is not None else {}
+        found: dict[str, list[Assertion]] = {}
+        fresh: dict[str, list[Assertion]] = {}
+        candidates: list[Assertion] = []
+        for entity_id in entity_ids:
+            links = known.get(entity_id)
+            if links is None:
+                found[entity_id] = fresh[entity_id] = []
+                candidates.extend(_get(index, (entity_id, predicate)))
+            else:
+                found[entity_id] = list(links)
+        for a in self._current(candidates, view):
+            fresh[a.object if incoming else a.subject].append(a)  # type: ignore[index]
+        if memo is not None and len(known) < MEMO_ENTRIES:
+            known.update((entity_id, tuple(links)) for entity_id, links in fresh.items())
+        return found
 
     def superseders(self, assertion_id: str, view: Optional[View] = None) -> list[Assertion]:
         return [s for s in self._superseders.get(assertion_id, ()) if self.assertion(s.id, view) is not None]
@@ -198,7 +292,7 @@ class EmbeddedStore(GraphStore):
         wanted = set(predicates) if predicates is not None else None
         if wanted is not None and len(wanted) == 1:
             by_predicate = self._object_predicate if incoming else self._subject_predicate
-            return self._current(by_predicate.get((entity_id, next(iter(wanted))), ()), view)
+            return self._current(_get(by_predicate, (entity_id, next(iter(wanted)))), view)
         index = self._object if incoming else self._subject
         return self._current((a for a in index.get(entity_id, ()) if wanted is None or a.predicate in wanted), view)
 
@@ -223,9 +317,9 @@ class EmbeddedStore(GraphStore):
         kinds = set(kinds)
         # Start from the most selective criterion the index can answer; then check the rest.
         if identifier is not None:
-            candidates = self._values.get(("identifier", identifier), [])
+            candidates = _get(self._values, ("identifier", identifier))
         elif date_of_birth is not None:
-            candidates = self._values.get(("date_of_birth", date_of_birth), [])
+            candidates = _get(self._values, ("date_of_birth", date_of_birth))
         elif name is not None:
             needle = name.casefold()
             candidates = [a for a in self._names if needle in str(a.value).casefold()]
@@ -276,6 +370,7 @@ class EmbeddedStore(GraphStore):
         with self.lock:
             self._write([(sql.INSERT_DECISION, (decision.id, json.dumps(decision.to_record())))])
             self._index_decision(decision)
+            self._memos = {}
 
     def decisions(self, assertion_id: Optional[str] = None) -> list[SharingDecision]:
         with self.lock:
@@ -306,12 +401,21 @@ class EmbeddedStore(GraphStore):
         return [AccessNotification.from_record(json.loads(body)) for (body,) in rows]
 
     def audit_append(self, entry: dict) -> dict:
+        return self._audit.append(entry)
+
+    def _commit_audit(self, entries: list[dict]) -> list[dict]:
         with self.lock:
             head = self.db.execute(sql.AUDIT_HEAD).fetchone()
-            sealed = audit.seal(entry, (head[0] + 1) if head else 1, head[1] if head else audit.GENESIS)
-            row = tuple(json.dumps(sealed[c]) if c in ("roles", "returned") else sealed[c] for c in sql.AUDIT_COLUMNS)
-            self._write([(sql.INSERT_AUDIT, row)] + [(sql.INSERT_AUDIT_RETURNED, (sealed["seq"], i)) for i in sealed["returned"]], sync="NORMAL")
-        return sealed
+            seq, prev = ((head[0] + 1), head[1]) if head else (1, audit.GENESIS)
+            stored, statements = [], []
+            for entry in entries:
+                sealed = audit.seal(entry, seq, prev)
+                seq, prev = seq + 1, sealed["hash"]
+                stored.append(sealed)
+                statements.append((sql.INSERT_AUDIT, tuple(json.dumps(sealed[c]) if c in ("roles", "returned") else sealed[c] for c in sql.AUDIT_COLUMNS)))
+                statements.extend((sql.INSERT_AUDIT_RETURNED, (sealed["seq"], i)) for i in sealed["returned"])
+            self._write(statements, sync="NORMAL")
+        return stored
 
     def _audit_rows(self, statement: str, params: tuple[Any, ...] = ()) -> list[dict]:
         with self.lock:

@@ -216,6 +216,7 @@ class Neo4jStore(GraphStore):
                  driver: Any = None, batch_size: int = _PAGE, retry_seconds: float = 5.0, connect_seconds: float = 5.0,
                  replan: Optional[str] = None):
         self.uri = uri
+        self._audit = audit.GroupCommit(self._commit_audit)
         # replan="skip": keep cached plans when the statistics change (the test suite, whose
         # database is emptied and refilled all the time); by default Neo4j plans again as data grows.
         if replan not in (None, "default", "skip", "force"):
@@ -381,6 +382,17 @@ class Neo4jStore(GraphStore):
         found = self._view_read("kind_of", view, id=entity_id)
         return found[0] if found else None
 
+    def kinds_of(self, entity_ids: Iterable[str], view: Optional[View] = None) -> dict[str, str]:
+        ids = sorted(set(entity_ids))
+        return {entity_id: kind for entity_id, kind in self._view_read("kinds_of", view, ids=_padded(ids)) if kind is not None} if ids else {}
+
+    def about_each(self, entity_ids: Iterable[str], view: Optional[View], predicate: str, incoming: bool = False) -> dict[str, list[Assertion]]:
+        found: dict[str, list[Assertion]] = {entity_id: [] for entity_id in entity_ids}
+        if found:
+            for entity_id, a in self._view_read("about_each_incoming" if incoming else "about_each", view, ids=_padded(list(found)), predicate=predicate):
+                found[entity_id].append(_assertion(a))
+        return found
+
     def superseders(self, assertion_id: str, view: Optional[View] = None) -> list[Assertion]:
         return [_assertion(a) for a in self._view_read("superseders", view, id=assertion_id)]
 
@@ -462,11 +474,19 @@ class Neo4jStore(GraphStore):
 
     # -- the audit log
     def audit_append(self, entry: dict) -> dict:
-        def work(tx: ManagedTransaction) -> dict:
+        return self._audit.append(entry)
+
+    def _commit_audit(self, entries: list[dict]) -> list[dict]:
+        def work(tx: ManagedTransaction) -> list[dict]:
             head = tx.run(self._queries["audit_head"]).single()  # locks the log until commit
-            sealed = audit.seal(entry, head["seq"] + 1 if head else 1, head["hash"] if head else audit.GENESIS)
-            tx.run(self._queries["audit_append"], entry={c: sealed[c] for c in _AUDIT_COLUMNS}).consume()
-            return sealed
+            seq, prev = (head["seq"] + 1, head["hash"]) if head else (1, audit.GENESIS)
+            stored = []
+            for entry in entries:
+                sealed = audit.seal(entry, seq, prev)
+                seq, prev = seq + 1, sealed["hash"]
+                tx.run(self._queries["audit_append"], entry={c: sealed[c] for c in _AUDIT_COLUMNS}).consume()
+                stored.append(sealed)
+            return stored
 
         return self._run(True, work)
 

@@ -1,0 +1,11 @@
+// `about` with one predicate for many entities in one read: [entity, assertion] pairs, each
+// entity's in the order written.
+{{ scope_version() }}
+CALL () {
+  UNWIND $ids AS id
+  MATCH (a:Assertion {subject: id})
+  WHERE a.predicate = $predicate AND {{ current(a) }}
+  WITH id, a ORDER BY a.seq
+  RETURN collect([id, a {.*}]) AS rows
+}
+RETURN scope_version, rows
