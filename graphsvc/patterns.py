@@ -110,10 +110,11 @@ class Patterns:
         placed = [a for a in self.store.dated(self.view, CONTEXT_LINKS, start, end) if a.object]
         found_at = [a for a in self.store.dated(self.view, ["found_at"], start, end) if a.object]
         self.learn_kinds([a.object for a in placed + found_at] + [a.subject for a in placed])  # type: ignore[misc]
+        kinds = self._kinds  # every entity of these links is in it now
         for a in placed:
-            if self.kind(a.object) in wanted and self.kind(a.subject) == "child":  # type: ignore[arg-type]
+            if kinds[a.object] in wanted and kinds[a.subject] == "child":  # type: ignore[index]
                 links[a.object].append(ContextLink(a.subject, a.predicate, moment(a), a.agency, (a.id,)))  # type: ignore[index]
-        found_at = [a for a in found_at if self.kind(a.object) in wanted]  # type: ignore[arg-type]
+        found_at = [a for a in found_at if kinds[a.object] in wanted]  # type: ignore[index]
         subjects = self.subjects_of_each({a.subject for a in found_at})
         self.learn_kinds(i.subject for involved in subjects.values() for i in involved)
         for a in found_at:
