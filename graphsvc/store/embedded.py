@@ -8,6 +8,7 @@ and updated only after a commit, so a crash can never leave the two disagreeing.
 from __future__ import annotations
 
 import bisect
+from array import array
 import gc
 import json
 import sqlite3
@@ -50,6 +51,7 @@ class _Decoder:
     def __init__(self) -> None:
         self.times: dict[str, datetime] = {}
         self.strings: dict[str, str] = {}
+        self.values: dict[str, object] = {}
 
     def time(self, text: Optional[str]) -> Optional[datetime]:
         if text is None:
@@ -62,12 +64,22 @@ class _Decoder:
     def share(self, text: Optional[str]) -> Optional[str]:
         return None if text is None else self.strings.setdefault(text, text)
 
+    def value(self, text: str) -> object:
+        # Values repeat too (kinds, enumerations, dates): decode each distinct text once.
+        found = self.values.get(text)
+        if found is None:
+            found = json.loads(text)
+            if isinstance(found, str):
+                found = self.strings.setdefault(found, found)
+            self.values[text] = found
+        return found
+
     def __call__(self, row: Sequence[Any]) -> Assertion:
         (id_, subject, predicate, obj, value, role, valid_from, valid_to, recorded_at, recorded_by, agency, source_ref,
          method, status, reliability, confidence, scope, handling, supersedes, retraction, notify_owner) = row
         s = self.share
         return Assertion(
-            id_, s(subject), s(predicate), s(obj), None if value is None else json.loads(value), s(role),  # type: ignore[arg-type]
+            id_, s(subject), s(predicate), s(obj), None if value is None else self.value(value), s(role),  # type: ignore[arg-type]
             self.time(valid_from), self.time(valid_to), self.time(recorded_at), s(recorded_by), s(agency),  # type: ignore[arg-type]
             s(source_ref), s(method), s(status), s(reliability), s(confidence), s(scope), s(handling),  # type: ignore[arg-type]
             supersedes, bool(retraction), bool(notify_owner),
@@ -78,6 +90,16 @@ BULK = 10_000
 MEMO_READERS = 8  # readers whose answers are remembered at once (see EmbeddedStore._memo)
 MEMO_ENTRIES = 500_000  # entities remembered per reader and kind of read, at most
 _UNKNOWN = object()
+
+
+class _Timeline:
+    """One predicate's time index as parallel arrays, not a tuple per assertion: it holds
+    millions of entries, and a (moment, seq, assertion) tuple costs ~100 bytes each."""
+
+    __slots__ = ("moments", "seqs", "assertions")
+
+    def __init__(self, moments: list[datetime], seqs: "array[int]", assertions: list[Assertion]) -> None:
+        self.moments, self.seqs, self.assertions = moments, seqs, assertions
 
 
 class _Memo:
@@ -147,8 +169,9 @@ class EmbeddedStore(GraphStore):
         self._superseders: dict[str, list[Assertion]] = defaultdict(list)
         self._values: dict[tuple[str, object], Entries] = {}  # exact-match attributes
         self._names: list[Assertion] = []
-        # Per predicate, (moment, seq, assertion), sorted lazily: appends stay cheap for bulk import.
-        self._timeline: dict[str, list[tuple[datetime, int, Assertion]]] = defaultdict(list)
+        # Per predicate, the dated assertions by (moment, seq), sorted lazily: appends stay cheap
+        # for bulk import.
+        self._timeline: dict[str, _Timeline] = {}
         self._unsorted: set[str] = set()
         self._shares: dict[str, list[SharingDecision]] = defaultdict(list)  # assertion id -> decisions to share it
         # Answers of the many-entity reads per reader (see _memo); replaced, never edited, by writes.
@@ -183,7 +206,12 @@ class EmbeddedStore(GraphStore):
         elif a.predicate == "name":
             self._names.append(a)
         if a.predicate in DATED:
-            self._timeline[a.predicate].append((moment(a), len(self._all), a))
+            timeline = self._timeline.get(a.predicate)
+            if timeline is None:
+                timeline = self._timeline[a.predicate] = _Timeline([], array("q"), [])
+            timeline.moments.append(moment(a))
+            timeline.seqs.append(len(self._all))
+            timeline.assertions.append(a)
             self._unsorted.add(a.predicate)
 
     # -- writes
@@ -300,18 +328,24 @@ class EmbeddedStore(GraphStore):
         found: list[tuple[datetime, int, Assertion]] = []
         for predicate in predicates:
             timeline = self._sorted(predicate)
-            lo = 0 if start is None else bisect.bisect_left(timeline, (start,))
-            hi = len(timeline) if end is None else bisect.bisect_right(timeline, (end, float("inf")))
-            found.extend(timeline[lo:hi])
+            if timeline is None:
+                continue
+            lo = 0 if start is None else bisect.bisect_left(timeline.moments, start)
+            hi = len(timeline.moments) if end is None else bisect.bisect_right(timeline.moments, end)
+            found.extend(zip(timeline.moments[lo:hi], timeline.seqs[lo:hi], timeline.assertions[lo:hi]))
         found.sort(key=lambda entry: entry[:2])
         return self._current((a for _, _, a in found), view)
 
-    def _sorted(self, predicate: str) -> list[tuple[datetime, int, Assertion]]:
+    def _sorted(self, predicate: str) -> Optional["_Timeline"]:
         if predicate in self._unsorted:
             with self.lock:
-                self._timeline[predicate].sort(key=lambda entry: entry[:2])
+                timeline = self._timeline[predicate]
+                # Stable: equal moments keep their append (seq) order.
+                order = sorted(range(len(timeline.moments)), key=timeline.moments.__getitem__)
+                self._timeline[predicate] = _Timeline(
+                    [timeline.moments[i] for i in order], array("q", (timeline.seqs[i] for i in order)), [timeline.assertions[i] for i in order])
                 self._unsorted.discard(predicate)
-        return self._timeline.get(predicate, [])
+        return self._timeline.get(predicate)
 
     def search(self, view: Optional[View], kinds: Iterable[str] = v.PEOPLE, name: Optional[str] = None, date_of_birth: Optional[str] = None, identifier: Optional[str] = None) -> list[str]:
         kinds = set(kinds)
