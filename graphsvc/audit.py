@@ -31,6 +31,18 @@ def seal(entry: dict[str, Any], seq: int, prev: str) -> dict[str, Any]:
     return sealed
 
 
+def seal_after(entries: Iterable[dict[str, Any]], head: Optional[tuple[int, str]]) -> list[dict[str, Any]]:
+    """Entries as stored after the log's last entry (its seq and hash; None for an empty log):
+    numbered on from it, each linked to the one before."""
+    seq, prev = (head[0] + 1, head[1]) if head else (1, GENESIS)
+    out = []
+    for entry in entries:
+        sealed = seal(entry, seq, prev)
+        seq, prev = seq + 1, sealed["hash"]
+        out.append(sealed)
+    return out
+
+
 @dataclass(frozen=True)
 class Problem:
     seq: Optional[int]

@@ -12,7 +12,7 @@ import statistics
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Iterable, Optional
+from typing import Any, Iterable, Optional
 
 import networkx as nx
 
@@ -71,8 +71,12 @@ class Patterns:
         return self.subjects_of_each([event])[event]
 
     def subjects_of_each(self, events: Iterable[str]) -> dict[str, list[Assertion]]:
+        """subjects_of for many events in one read; the subjects' kinds are learned too (every
+        caller asks whether they are children)."""
         found = self.store.about_each(events, self.view, "involved_in", incoming=True)
-        return {e: [a for a in links if a.role == "subject"] for e, links in found.items()}
+        subjects = {e: [a for a in links if a.role == "subject"] for e, links in found.items()}
+        self.learn_kinds(a.subject for links in subjects.values() for a in links)
+        return subjects
 
     def family_groups(self, people: Iterable[str]) -> list[set[str]]:
         """People grouped by (visible) family links among themselves (union-find: this runs for
@@ -116,14 +120,12 @@ class Patterns:
                 links[a.object].append(ContextLink(a.subject, a.predicate, moment(a), a.agency, (a.id,)))  # type: ignore[index]
         found_at = [a for a in found_at if kinds[a.object] in wanted]  # type: ignore[index]
         subjects = self.subjects_of_each({a.subject for a in found_at})
-        self.learn_kinds(i.subject for involved in subjects.values() for i in involved)
         for a in found_at:
             for involvement in subjects[a.subject]:
                 if self.kind(involvement.subject) == "child":
                     links[a.object].append(ContextLink(involvement.subject, "found_at", moment(a), a.agency, (a.id, involvement.id)))  # type: ignore[index]
         # Family grouping can only lower a context's count: only contexts with enough children need it.
-        candidates = {context: sorted({l.child for l in context_links}) for context, context_links in links.items()}
-        candidates = {context: children for context, children in candidates.items() if len(children) >= min_children}
+        candidates = _with_enough_children(links, min_children)
         if exclude_family:
             self.learn_families(c for children in candidates.values() for c in children)
         found = []
@@ -216,7 +218,6 @@ class Patterns:
         occurrences = self.store.dated(self.view, ["occurred_on"], start, end)
         self.learn_kinds(o.subject for o in occurrences)
         subjects = self.subjects_of_each({o.subject for o in occurrences if self.kind(o.subject) == "missing_episode"})
-        self.learn_kinds(i.subject for involved in subjects.values() for i in involved)
         for occurred in occurrences:
             if occurred.subject in episodes or self.kind(occurred.subject) != "missing_episode":
                 continue
@@ -292,7 +293,6 @@ class Patterns:
         dated = self.store.dated(self.view, ["associates_with", "found_with", "owns_uses", "involved_in"], start, end)
         self.learn_kinds({a.subject for a in dated} | {a.object for a in dated if a.object and a.predicate in ("associates_with", "found_with")})
         subjects = self.subjects_of_each({a.subject for a in dated if a.predicate == "found_with" and a.object and self.kind(a.object) == "adult"})
-        self.learn_kinds(i.subject for involved in subjects.values() for i in involved)
         for a in dated:
             if a.predicate == "associates_with" and a.object:
                 kinds = (self.kind(a.subject), self.kind(a.object))
@@ -316,8 +316,7 @@ class Patterns:
                     for child in children:
                         note(adult.subject, child.subject, how, max(moment(adult), moment(child)), (adult.id, child.id), via)
         # Family grouping can only lower an adult's count: only adults with enough children need it.
-        candidates = {adult: sorted({l.child for l in adult_links}) for adult, adult_links in links.items()}
-        candidates = {adult: children for adult, children in candidates.items() if len(children) >= min_children}
+        candidates = _with_enough_children(links, min_children)
         self.learn_families(c for children in candidates.values() for c in children)
         out = []
         for adult, children in candidates.items():
@@ -376,6 +375,16 @@ class Patterns:
             for involvement in self.subjects_of(found.subject):
                 if involvement.subject != person and self.kind(involvement.subject) in PEOPLE:
                     yield involvement.subject, _found_with(involvement, found)
+
+
+def _with_enough_children(links: dict[str, list[Any]], min_children: int) -> dict[str, list[str]]:
+    """Per key, the distinct children of its links (sorted), for keys with at least min_children."""
+    out = {}
+    for key, key_links in links.items():
+        children = sorted({l.child for l in key_links})
+        if len(children) >= min_children:
+            out[key] = children
+    return out
 
 
 def _found_with(involvement: Assertion, found: Assertion) -> "PeerEdge":

@@ -8,11 +8,11 @@ and updated only after a commit, so a crash can never leave the two disagreeing.
 from __future__ import annotations
 
 import bisect
-from array import array
 import gc
 import json
 import sqlite3
 import threading
+from array import array
 from contextlib import contextmanager
 from collections import defaultdict
 from pathlib import Path
@@ -108,6 +108,7 @@ class _Memo:
     def __init__(self) -> None:
         self.kinds: dict[str, Optional[str]] = {}
         self.links: dict[tuple[str, bool], dict[str, tuple[Assertion, ...]]] = {}
+
 
 Entries = Assertion | list[Assertion]  # see _add
 
@@ -439,13 +440,9 @@ class EmbeddedStore(GraphStore):
 
     def _commit_audit(self, entries: list[dict]) -> list[dict]:
         with self.lock:
-            head = self.db.execute(sql.AUDIT_HEAD).fetchone()
-            seq, prev = ((head[0] + 1), head[1]) if head else (1, audit.GENESIS)
-            stored, statements = [], []
-            for entry in entries:
-                sealed = audit.seal(entry, seq, prev)
-                seq, prev = seq + 1, sealed["hash"]
-                stored.append(sealed)
+            stored = audit.seal_after(entries, self.db.execute(sql.AUDIT_HEAD).fetchone())
+            statements = []
+            for sealed in stored:
                 statements.append((sql.INSERT_AUDIT, tuple(json.dumps(sealed[c]) if c in ("roles", "returned") else sealed[c] for c in sql.AUDIT_COLUMNS)))
                 statements.extend((sql.INSERT_AUDIT_RETURNED, (sealed["seq"], i)) for i in sealed["returned"])
             self._write(statements, sync="NORMAL")

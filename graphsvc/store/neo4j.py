@@ -479,13 +479,9 @@ class Neo4jStore(GraphStore):
     def _commit_audit(self, entries: list[dict]) -> list[dict]:
         def work(tx: ManagedTransaction) -> list[dict]:
             head = tx.run(self._queries["audit_head"]).single()  # locks the log until commit
-            seq, prev = (head["seq"] + 1, head["hash"]) if head else (1, audit.GENESIS)
-            stored = []
-            for entry in entries:
-                sealed = audit.seal(entry, seq, prev)
-                seq, prev = seq + 1, sealed["hash"]
+            stored = audit.seal_after(entries, (head["seq"], head["hash"]) if head else None)
+            for sealed in stored:
                 tx.run(self._queries["audit_append"], entry={c: sealed[c] for c in _AUDIT_COLUMNS}).consume()
-                stored.append(sealed)
             return stored
 
         return self._run(True, work)
