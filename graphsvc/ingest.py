@@ -42,11 +42,38 @@ class IngestError(ValueError):
 
 class Lookup(Protocol):
     """What validation needs from a store: existing entities and assertions, as seen by `view`
-    (None: everything, for trusted bulk import)."""
+    (None: everything, for trusted bulk import), many at a time (GraphStore.kinds_of and
+    GraphStore.assertions): one look-up per record is a round trip per record on Neo4j."""
 
-    def kind_of(self, entity_id: str, view: Optional[View] = None) -> Optional[str]: ...
+    def kinds_of(self, entity_ids: Iterable[str], view: Optional[View] = None) -> dict[str, str]: ...
 
-    def assertion(self, assertion_id: str, view: Optional[View] = None) -> Optional[Assertion]: ...
+    def assertions(self, assertion_ids: Iterable[str], view: Optional[View] = None) -> dict[str, Assertion]: ...
+
+
+LOOKUP_CHUNK = 5000  # ids per look-up: bounds one Neo4j round trip's size
+_UNASKED = object()
+
+
+def _look_up(read: Callable[[list[str], Optional[View]], dict[str, Any]], ids: Iterable[str], view: Optional[View]) -> dict[str, Any]:
+    wanted = list(set(ids))
+    found: dict[str, Any] = {}
+    for i in range(0, len(wanted), LOOKUP_CHUNK):
+        found.update(read(wanted[i:i + LOOKUP_CHUNK], view))
+    return found
+
+
+def _mentions(record: Any) -> tuple[list[str], list[str]]:
+    """The entity ids and assertion ids a record refers to, read before it is validated (so
+    only strings where the schema expects them); what this misses is looked up one at a time."""
+    if not isinstance(record, dict):
+        return [], []
+    entities = [record[k] for k in ("id", "subject", "object", "occurred_at") if isinstance(record.get(k), str)]
+    for key in ("found_at", "found_with"):
+        if isinstance(record.get(key), list):
+            entities += [x for x in record[key] if isinstance(x, str)]
+    if isinstance(record.get("participants"), list):
+        entities += [p["id"] for p in record["participants"] if isinstance(p, dict) and isinstance(p.get("id"), str)]
+    return entities, [record[k] for k in ("supersedes", "retracts") if isinstance(record.get(k), str)]
 
 
 @dataclass(frozen=True)
@@ -86,7 +113,11 @@ def _check_value(predicate: v.Predicate, value: Any) -> Optional[str]:
 
 class Batch:
     """Turns validated records into assertions, tracking entities and assertions the batch
-    itself creates so later records may refer to them."""
+    itself creates so later records may refer to them.
+
+    What the store already holds is read in bulk: the entities and assertions the records
+    mention before the first record (`prefetch`), and whether each new assertion was stored
+    already after the last (`finish`)."""
 
     def __init__(self, lookup: Lookup, view: Optional[View], recorder: Optional[Recorder], now: datetime):
         self.lookup = lookup
@@ -96,13 +127,45 @@ class Batch:
         self.errors: list[RecordError] = []
         self.assertions: dict[str, Assertion] = {}
         self.kinds: dict[str, str] = {}
+        self.where: dict[str, int] = {}  # assertion id -> the line that made it
+        self.known: dict[str, Optional[str]] = {}  # entity -> kind in the store (None: no such entity)
+        self.targets: dict[str, Optional[Assertion]] = {}  # assertion id -> stored assertion, as seen by the view
+
+    def prefetch(self, records: Iterable[Any]) -> None:
+        entities: set[str] = set()
+        targets: set[str] = set()
+        for record in records:
+            mentioned, referred = _mentions(record)
+            entities.update(mentioned)
+            targets.update(referred)
+        kinds = _look_up(self.lookup.kinds_of, entities, self.view)
+        self.known.update((e, kinds.get(e)) for e in entities)
+        found = _look_up(self.lookup.assertions, targets, self.view)
+        self.targets.update((t, found.get(t)) for t in targets)
 
     # -- lookups that see the batch as well as the store
     def kind_of(self, entity_id: str) -> Optional[str]:
-        return self.kinds.get(entity_id) or self.lookup.kind_of(entity_id, self.view)
+        kind = self.kinds.get(entity_id) or self.known.get(entity_id, _UNASKED)
+        if kind is _UNASKED:
+            kind = self.known[entity_id] = self.lookup.kinds_of([entity_id], self.view).get(entity_id)
+        return kind  # type: ignore[return-value]
 
     def find(self, assertion_id: str) -> Optional[Assertion]:
-        return self.assertions.get(assertion_id) or self.lookup.assertion(assertion_id, self.view)
+        found = self.assertions.get(assertion_id) or self.targets.get(assertion_id, _UNASKED)
+        if found is _UNASKED:
+            found = self.targets[assertion_id] = self.lookup.assertions([assertion_id], self.view).get(assertion_id)
+        return found  # type: ignore[return-value]
+
+    def finish(self) -> list[Assertion]:
+        """Drop what is stored already (re-importing an agency's record is a no-op); a stored
+        assertion with the same id but other content is an error: that needs a correction."""
+        stored = _look_up(self.lookup.assertions, self.assertions, None)
+        for assertion_id, old in stored.items():
+            new = self.assertions.pop(assertion_id)
+            if old.content() != new.content():
+                self.error(self.where[assertion_id], [], f"{new.subject} {new.predicate}: agency {new.agency} source_ref {new.source_ref!r} was already recorded with different content; record a correction (supersedes) instead")
+        self.errors.sort(key=lambda e: e.line)
+        return list(self.assertions.values())
 
     def error(self, line: int, path: Iterable[Any], message: str) -> None:
         self.errors.append(RecordError(line, _path(path), message))
@@ -181,15 +244,12 @@ class Batch:
             **prov,
         )
         twin = self.assertions.get(a.id)
-        if twin is not None and twin.content() != a.content():
-            return self.error(line, path, f"agency {a.agency} source_ref {a.source_ref!r} appears twice in this batch with different content")
-        # Re-importing the same agency record is a no-op; changing it needs a correction.
-        stored = self.lookup.assertion(a.id, None)
-        if stored is not None:
-            if stored.content() != a.content():
-                self.error(line, path, f"agency {a.agency} source_ref {a.source_ref!r} was already recorded with different content; record a correction (supersedes) instead")
+        if twin is not None:
+            if twin.content() != a.content():
+                self.error(line, path, f"agency {a.agency} source_ref {a.source_ref!r} appears twice in this batch with different content")
             return
         self.assertions[a.id] = a
+        self.where[a.id] = line  # the line alone: a path per assertion costs the GC 10% of a large import
 
     def _entity_kind(self, line: int, path: list[Any], entity_id: str, kind: str) -> bool:
         known = self.kind_of(entity_id)
@@ -321,12 +381,15 @@ def prepare(
     now: Optional[datetime] = None,
 ) -> list[Assertion]:
     """Validate (line, record) pairs; return the assertions, or raise IngestError with every error."""
+    rows = list(rows)
     batch = Batch(lookup, view, recorder, now or utcnow())
+    batch.prefetch(record for _, record in rows)
     for line, record in rows:
         batch.add(line, record)
+    assertions = batch.finish()
     if batch.errors:
         raise IngestError(batch.errors)
-    return list(batch.assertions.values())
+    return assertions
 
 
 def read_jsonl(lines: Iterable[str], errors: list[RecordError]) -> Iterator[tuple[int, Any]]:

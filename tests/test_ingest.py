@@ -99,6 +99,36 @@ def test_reimport_with_changed_content_is_refused(store):
         import_records(store, [{**rec, "attributes": {"name": "B"}}])
 
 
+def test_validation_reads_the_store_in_bulk_not_once_per_record(store):
+    """Records refer to entities and assertions already stored; validation asks the store about
+    them a chunk at a time (one round trip per record is what made a Neo4j import crawl)."""
+    from graphsvc import ingest
+
+    stored = [entity(f"child-{i}", "child") for i in range(30)] + [entity("venue-1", "venue")]
+    import_records(store, stored)
+    calls: list[tuple[str, int]] = []
+
+    class Counting:
+        def kinds_of(self, ids, view=None):
+            ids = list(ids)
+            calls.append(("kinds_of", len(ids)))
+            return store.kinds_of(ids, view)
+
+        def assertions(self, ids, view=None):
+            ids = list(ids)
+            calls.append(("assertions", len(ids)))
+            return store.assertions(ids, view)
+
+    target = assertion_id("police", stored[3]["source_ref"], "kind")
+    records = [link(f"child-{i}", "seen_at", "venue-1") for i in range(30)] + [stored[0]]
+    out = ingest.prepare(enumerate(records + [retraction(target, agency="police")], 1), Counting())
+    assert len(out) == 31  # 30 links and the retraction; child-0's kind is stored already
+    assert calls == [("kinds_of", 31), ("assertions", 1), ("assertions", 32)]
+    with pytest.raises(IngestError, match=r"line 2: \$\.object: unknown object entity 'venue-2'") as caught:
+        ingest.prepare(enumerate([records[0], link("child-1", "seen_at", "venue-2")], 1), Counting())
+    assert len(caught.value.errors) == 1
+
+
 def test_only_the_recording_agency_may_correct(store):
     rec = entity("child-1", "child", agency="police", attributes={"name": "A"})
     import_records(store, [rec])

@@ -101,6 +101,8 @@ def compare_reads(e: GraphStore, n: GraphStore, views: list[Optional[View]], ext
                 both((e, n), lambda s: s.about(entity_id, view, few))
             both((e, n), lambda s: s.about(entity_id, view, [], incoming=True))
             checks += 5
+        shown = both((e, n), lambda s: s.assertions(ids, view))
+        assert shown == {x: a for x in ids if (a := e.assertion(x, view)) is not None}
         for assertion_id_ in ids:
             both((e, n), lambda s: s.assertion(assertion_id_, view))
             both((e, n), lambda s: s.superseders(assertion_id_, view))
@@ -233,11 +235,15 @@ def _prepared(store: GraphStore, batches) -> list[Assertion]:
     out: list[Assertion] = []
 
     class Seen:
-        def kind_of(self, entity_id, view=None):
-            return next((str(a.value) for a in out if a.subject == entity_id and a.predicate == "kind"), None) or store.kind_of(entity_id, view)
+        def kinds_of(self, entity_ids, view=None):
+            found = store.kinds_of(entity_ids, view)
+            for entity_id in entity_ids:
+                found[entity_id] = next((str(a.value) for a in out if a.subject == entity_id and a.predicate == "kind"), None) or found.get(entity_id)
+            return {k: kind for k, kind in found.items() if kind is not None}
 
-        def assertion(self, aid, view=None):
-            return next((a for a in out if a.id == aid), None) or store.assertion(aid, view)
+        def assertions(self, ids, view=None):
+            found = store.assertions(ids, view)
+            return {**found, **{a.id: a for a in out if a.id in set(ids)}}
 
     for records in batches:
         if records:

@@ -48,6 +48,10 @@ class GraphStore(abc.ABC):
     # -- the same reads for many entities at once: pattern queries touch thousands of entities,
     # and one call per entity is what makes them slow (a round trip each on Neo4j).
     @abc.abstractmethod
+    def assertions(self, assertion_ids: Iterable[str], view: Optional[View] = None) -> dict[str, Assertion]:
+        """assertion() for each id, in one read: only the ids whose assertion the view is shown."""
+
+    @abc.abstractmethod
     def kinds_of(self, entity_ids: Iterable[str], view: Optional[View] = None) -> dict[str, str]:
         """kind_of for each entity, in one read: only the entities whose kind the view sees."""
 

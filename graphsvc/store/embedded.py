@@ -251,6 +251,9 @@ class EmbeddedStore(GraphStore):
             return None
         return a
 
+    def assertions(self, assertion_ids: Iterable[str], view: Optional[View] = None) -> dict[str, Assertion]:
+        return {i: a for i in assertion_ids if (a := self.assertion(i, view)) is not None}
+
     def kind_of(self, entity_id: str, view: Optional[View] = None) -> Optional[str]:
         return self.kinds_of((entity_id,), view).get(entity_id)
 

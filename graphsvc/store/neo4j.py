@@ -378,6 +378,10 @@ class Neo4jStore(GraphStore):
         found = self._view_read("assertion", view, id=assertion_id)
         return _assertion(found[0]) if found else None
 
+    def assertions(self, assertion_ids: Iterable[str], view: Optional[View] = None) -> dict[str, Assertion]:
+        ids = sorted(set(assertion_ids))
+        return {props["id"]: _assertion(props) for props in self._view_read("assertions", view, ids=_padded(ids))} if ids else {}
+
     def kind_of(self, entity_id: str, view: Optional[View] = None) -> Optional[str]:
         found = self._view_read("kind_of", view, id=entity_id)
         return found[0] if found else None
