@@ -12,6 +12,9 @@ CREATE INDEX assertion_moment IF NOT EXISTS FOR (a:Assertion) ON (a.predicate, a
 // exact-match attributes (date_of_birth, identifier) and names (case-folded, substring search)
 CREATE INDEX assertion_value IF NOT EXISTS FOR (a:Assertion) ON (a.predicate, a.vkey);
 CREATE TEXT INDEX assertion_folded IF NOT EXISTS FOR (a:Assertion) ON (a.folded);
+// staged imports: their assertions are found by import id when an unpublished one is removed
+CREATE INDEX assertion_import IF NOT EXISTS FOR (a:Assertion) ON (a.import_id);
+CREATE CONSTRAINT import_id IF NOT EXISTS FOR (i:Import) REQUIRE i.id IS UNIQUE;
 CREATE CONSTRAINT scope_expr IF NOT EXISTS FOR (s:Scope) REQUIRE s.expr IS UNIQUE;
 CREATE CONSTRAINT counter_name IF NOT EXISTS FOR (c:Counter) REQUIRE c.name IS UNIQUE;
 

@@ -41,7 +41,8 @@ import logging
 import os
 import re
 import threading
-from datetime import datetime, timezone
+import uuid
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Optional, Sequence
 
@@ -68,6 +69,7 @@ from ..model import (
     format_time,
     moment,
     parse_time,
+    utcnow,
 )
 from .base import GraphStore, StoreUnavailable
 from .embedded import DATED  # the reference store's time index: the same predicates here
@@ -139,6 +141,11 @@ _KEY_BEFORE_ALL = "0000-00-00T00:00:00.000000Z"  # before every time_key
 # nor a predicate, kind or assertion id.
 NEVER = ")"
 _PAGE = 5000
+# Above this many assertions an append is staged (see Neo4jStore._append_staged): Neo4j holds
+# each written assertion in transaction memory until commit (about 6 KB each, measured: a
+# 1 GB heap refuses one transaction of ~120,000), so a large import cannot be one transaction.
+STAGE_ABOVE = 20_000
+ABANDONED_AFTER = timedelta(minutes=10)  # an unpublished import not heard from for this long is removed
 
 
 def _padded(values: list[str]) -> list[str]:
@@ -214,7 +221,7 @@ class Neo4jStore(GraphStore):
 
     def __init__(self, uri: str, user: Optional[str] = None, password: Optional[str] = None, database: str = "neo4j", *,
                  driver: Any = None, batch_size: int = _PAGE, retry_seconds: float = 5.0, connect_seconds: float = 5.0,
-                 replan: Optional[str] = None):
+                 replan: Optional[str] = None, stage_above: int = STAGE_ABOVE, abandoned_after: timedelta = ABANDONED_AFTER):
         self.uri = uri
         self._audit = audit.GroupCommit(self._commit_audit)
         # replan="skip": keep cached plans when the statistics change (the test suite, whose
@@ -225,6 +232,8 @@ class Neo4jStore(GraphStore):
         self._queries = {name: prefix + text for name, text in QUERIES.items()}
         self.database = database or "neo4j"
         self.batch_size = batch_size
+        self.stage_above = stage_above
+        self.abandoned_after = abandoned_after
         self._owns_driver = driver is None
         if driver is None:
             user = user or ("neo4j" if password else None)  # a password alone is the default user's
@@ -243,9 +252,10 @@ class Neo4jStore(GraphStore):
         self._closed = False
         self._schema_lock = threading.Lock()
         self._schema_ready = False
-        # The scope expressions as last read (version, exprs, {auths: visible exprs}).
+        # The scope expressions and published imports as last read (version, exprs,
+        # {auths: visible exprs}, published import ids).
         self._scope_lock = threading.Lock()
-        self._scopes: tuple[Optional[str], tuple[str, ...], dict[frozenset[str], list[str]]] = ("", (), {})
+        self._scopes: tuple[Optional[str], tuple[str, ...], dict[frozenset[str], list[str]], list[str]] = ("", (), {}, [NEVER, NEVER])
         try:
             self._ensure_schema()
         except StoreUnavailable as exc:  # come up anyway; every call retries the schema first
@@ -281,6 +291,7 @@ class Neo4jStore(GraphStore):
             except _UNAVAILABLE as exc:
                 raise self._unavailable(exc) from None
             self._schema_ready = True
+        self._discard_abandoned()  # what a killed importer left: its writer is gone, so remove it
 
     def _run(self, write: bool, work: Callable[[ManagedTransaction], Any]) -> Any:
         try:
@@ -307,19 +318,27 @@ class Neo4jStore(GraphStore):
         transaction."""
         text = self._queries[query]
         fixed = self._reader_params(view)
-        if fixed["trusted"]:
-            return self._run(False, lambda tx: tx.run(text, {**params, **fixed}).single()["rows"])
-        auths = frozenset(view.auths)  # type: ignore[union-attr]
+        auths = None if fixed["trusted"] else frozenset(view.auths)  # type: ignore[union-attr]
 
         def work(tx: ManagedTransaction) -> list[Any]:
             for _ in range(5):
-                version, visible = self._visible_scopes(auths)
-                record = tx.run(text, {**params, **fixed, "scopes": visible}).single()
+                version, visible, published = self._visible_scopes(auths)
+                record = tx.run(text, {**params, **fixed, "scopes": visible, "published": published}).single()
                 if record["scope_version"] == version:
                     return record["rows"]
-                found = tx.run(self._queries["scopes"]).single()
-                self._set_scopes(found["version"], found["exprs"])
+                self._read_scopes(tx)
             return record["rows"]  # scopes keep arriving: the last answer is as of its own read
+
+        return self._run(False, work)
+
+    def _trusted_read(self, query: str, **params: Any) -> list[Any]:
+        """A trusted read outside the scope-versioned queries (log, count, flagged): the
+        published imports are read first, in the same transaction."""
+        text = self._queries[query]
+
+        def work(tx: ManagedTransaction) -> list[Any]:
+            published = self._read_scopes(tx)
+            return [r.values() for r in tx.run(text, {**params, "published": published})]
 
         return self._run(False, work)
 
@@ -341,25 +360,34 @@ class Neo4jStore(GraphStore):
             "has_subject": subject is not None, "subject": subject or "",
         }
 
-    def _visible_scopes(self, auths: frozenset[str]) -> tuple[Optional[str], list[str]]:
+    def _visible_scopes(self, auths: Optional[frozenset[str]]) -> tuple[Optional[str], list[str], list[str]]:
+        """(version, the scopes these auths see, published imports); auths None: trusted."""
         with self._scope_lock:
-            version, exprs, visible = self._scopes
+            version, exprs, visible, published = self._scopes
+            if auths is None:
+                return version, [NEVER, NEVER], published
             if auths not in visible:
                 if len(visible) > 4096:
                     visible.clear()
                 visible[auths] = _padded([e for e in exprs if scopes.visible(e, auths)])
-            return version, visible[auths]
+            return version, visible[auths], published
 
-    def _set_scopes(self, version: Optional[str], exprs: Iterable[str]) -> None:
+    def _read_scopes(self, tx: ManagedTransaction) -> list[str]:
+        found = tx.run(self._queries["scopes"]).single()
+        published = _padded(sorted(found["published"]))
         with self._scope_lock:
-            self._scopes = (version, tuple(sorted(exprs)), {})
+            self._scopes = (found["version"], tuple(sorted(found["exprs"])), {}, published)
+        return published
 
     # -- writes
     def append(self, assertions: Sequence[Assertion]) -> int:
         if not assertions:
             return 0
-        rows = [_row(a) for a in assertions]
         new_scopes = sorted({a.scope for a in assertions})
+        if len(assertions) > self.stage_above:
+            self._append_staged(assertions, new_scopes)
+            return len(assertions)
+        rows = [_row(a) for a in assertions]
         size = self.batch_size
 
         def work(tx: ManagedTransaction) -> None:
@@ -372,6 +400,58 @@ class Neo4jStore(GraphStore):
 
         self._run(True, work)
         return len(assertions)
+
+    def _append_staged(self, assertions: Sequence[Assertion], new_scopes: list[str]) -> None:
+        """All or none, in many transactions: every batch carries the import's id and is shown
+        to nobody (fragments/shown.cypher, log, count) until one last small transaction
+        publishes the import. A failure removes what was written; an importer killed outright
+        leaves an unpublished import, removed by the next store that finds it abandoned."""
+        self._discard_abandoned()
+        import_id = uuid.uuid4().hex
+        self._write("import_open", id=import_id, now=format_time(utcnow()))
+        try:
+            self._write("append_scopes", scopes=new_scopes)
+            size = self.batch_size
+            for i in range(0, len(assertions), size):  # rows a batch at a time: millions at once would not fit
+                self._write_staged(import_id, [{**_row(a), "import_id": import_id} for a in assertions[i:i + size]])
+            for i in range(0, len(assertions), size):
+                self._link_staged(import_id, [a.id for a in assertions[i:i + size]])
+            self._write("import_publish", id=import_id, now=format_time(utcnow()))
+        except BaseException:
+            try:
+                self._discard(import_id)
+            except Exception as exc:  # the server went away too: the next store removes it
+                log.warning("could not remove the failed import %s: %s", import_id, _first_line(exc))
+            raise
+
+    def _write(self, query: str, **params: Any) -> None:
+        self._run(True, lambda tx: tx.run(self._queries[query], params).consume())
+
+    def _write_staged(self, import_id: str, rows: list[dict[str, Any]]) -> None:
+        def work(tx: ManagedTransaction) -> None:
+            tx.run(self._queries["append_assertions"], rows=rows).consume()
+            tx.run(self._queries["import_heartbeat"], id=import_id, now=format_time(utcnow())).consume()
+
+        self._run(True, work)
+
+    def _link_staged(self, import_id: str, ids: list[str]) -> None:
+        def work(tx: ManagedTransaction) -> None:
+            tx.run(self._queries["link_assertions"], ids=ids).consume()
+            tx.run(self._queries["import_heartbeat"], id=import_id, now=format_time(utcnow())).consume()
+
+        self._run(True, work)
+
+    def _discard(self, import_id: str) -> None:
+        """Remove an unpublished import's assertions, a slice per transaction, then the import."""
+        while self._run(True, lambda tx: tx.run(self._queries["import_discard"], id=import_id, limit=self.batch_size).single()["removed"]):
+            pass
+        self._write("import_close", id=import_id)
+
+    def _discard_abandoned(self) -> None:
+        before = format_time(utcnow() - self.abandoned_after)
+        for (import_id,) in self._read("imports_abandoned", before=before):
+            log.warning("removing the abandoned, unpublished import %s", import_id)
+            self._discard(import_id)
 
     # -- reads
     def assertion(self, assertion_id: str, view: Optional[View] = None) -> Optional[Assertion]:
@@ -453,7 +533,7 @@ class Neo4jStore(GraphStore):
         ids = sorted(set(assertion_ids))
         if not ids:
             return []
-        found = self._read("flagged", ids=_padded(ids))
+        found = self._trusted_read("flagged", ids=_padded(ids))
         return sorted((_assertion(a) for (a,) in found), key=lambda a: a.id)
 
     def append_acknowledgement(self, ack: Acknowledgement) -> None:
@@ -490,10 +570,11 @@ class Neo4jStore(GraphStore):
 
         return self._run(True, work)
 
-    def _pages(self, query: str, convert: Callable[[dict[str, Any]], Any]) -> Iterator[Any]:
+    def _pages(self, query: str, convert: Callable[[dict[str, Any]], Any], read: Optional[Callable[..., list[Any]]] = None) -> Iterator[Any]:
         """Everything in seq order, a page per transaction; the first page is read now (so an
         outage raises here), the rest as the caller iterates."""
-        first = self._read(query, after=0, limit=_PAGE)
+        read = read or self._read
+        first = read(query, after=0, limit=_PAGE)
 
         def pages() -> Iterator[Any]:
             page = first
@@ -502,7 +583,7 @@ class Neo4jStore(GraphStore):
                     yield convert(props)
                 if len(page) < _PAGE:
                     return
-                page = self._read(query, after=page[-1][0]["seq"], limit=_PAGE)
+                page = read(query, after=page[-1][0]["seq"], limit=_PAGE)
 
         return pages()
 
@@ -514,10 +595,10 @@ class Neo4jStore(GraphStore):
 
     # -- whole-store
     def log(self) -> Iterator[Assertion]:
-        return self._pages("log", _assertion)
+        return self._pages("log", _assertion, self._trusted_read)
 
     def count(self) -> int:
-        return self._read("count")[0][0]
+        return self._trusted_read("count")[0][0]
 
     def ping(self) -> bool:
         if self._closed:

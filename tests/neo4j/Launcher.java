@@ -2,7 +2,7 @@
 //
 //   java --add-opens=java.base/java.nio=ALL-UNNAMED --add-opens=java.base/java.io=ALL-UNNAMED \
 //        --add-opens=java.base/sun.nio.ch=ALL-UNNAMED --add-opens=java.base/java.lang=ALL-UNNAMED \
-//        --enable-native-access=ALL-UNNAMED -XX:+UseG1GC -Xmx1g \
+//        --enable-native-access=ALL-UNNAMED -XX:+UseG1GC -Xmx1g [-Dgraphsvc.pagecache.mb=256] \
 //        -cp 'tests/neo4j/deps/*' tests/neo4j/Launcher.java PORT DATADIR
 //
 // Prints one line "READY" on stdout once the default database is available, then
@@ -40,7 +40,7 @@ public class Launcher {
                 .setConfig(GraphDatabaseSettings.auth_enabled, false)
                 .setConfig(GraphDatabaseSettings.udc_enabled, false)
                 // Small footprint: 2-core / 24 GiB box, several JVMs may coexist.
-                .setConfig(GraphDatabaseSettings.pagecache_memory, ByteUnit.mebiBytes(256))
+                .setConfig(GraphDatabaseSettings.pagecache_memory, ByteUnit.mebiBytes(Long.getLong("graphsvc.pagecache.mb", 256)))
                 .setConfig(GraphDatabaseSettings.logical_log_rotation_threshold, ByteUnit.mebiBytes(16))
                 .setConfig(GraphDatabaseSettings.preallocate_logical_logs, false)
                 .setConfig(GraphDatabaseSettings.keep_logical_logs, "keep_none")

@@ -46,8 +46,15 @@ JVM_FLAGS = [
     "-Dlog4j2.disable.jmx=true",
     "-XX:-OmitStackTraceInFastThrow",
     "-XX:+UseG1GC",
-    "-Xmx1g",
 ]
+
+
+def memory_flags() -> list[str]:
+    """Heap and page cache: small for the test suite; GRAPHSVC_TEST_NEO4J_HEAP (e.g. 4g) and
+    GRAPHSVC_TEST_NEO4J_PAGECACHE_MB make room for a benchmark at scale."""
+    heap = os.environ.get("GRAPHSVC_TEST_NEO4J_HEAP") or "1g"
+    pagecache = os.environ.get("GRAPHSVC_TEST_NEO4J_PAGECACHE_MB") or "256"
+    return [f"-Xmx{heap}", f"-Dgraphsvc.pagecache.mb={int(pagecache)}"]
 
 START_TIMEOUT = 180.0
 MVN_TIMEOUT = 900.0
@@ -158,7 +165,7 @@ class Neo4jServer:
             self.port = free_port()
         self.uri = f"bolt://127.0.0.1:{self.port}"
 
-        cmd = [java, *JVM_FLAGS, "-cp", str(deps / "*"), str(LAUNCHER),
+        cmd = [java, *JVM_FLAGS, *memory_flags(), "-cp", str(deps / "*"), str(LAUNCHER),
                str(self.port), str(self.data_dir)]
         log = open(self.log_path, "ab")
         log.write(f"\n=== {time.strftime('%Y-%m-%d %H:%M:%S')} {' '.join(cmd)}\n".encode())

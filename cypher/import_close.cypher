@@ -1,0 +1,4 @@
+// Forget an unpublished staged import once its assertions are removed.
+MATCH (i:Import {id: $id})
+WHERE NOT i.published AND NOT EXISTS { MATCH (:Assertion {import_id: $id}) }
+DELETE i

@@ -1,0 +1,10 @@
+// Show a staged import's assertions, all at once: mark it published and bump the version that
+// readers' cached scope lists are checked against, so every reader re-reads the published ids.
+MATCH (i:Import {id: $id})
+WHERE NOT i.published
+SET i.published = true, i.published_at = $now
+WITH i
+MERGE (c:Counter {name: 'scope'})
+ON CREATE SET c.epoch = randomUUID(), c.value = 0
+SET c.value = c.value + 1
+RETURN count(i) AS published

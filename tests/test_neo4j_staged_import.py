@@ -1,0 +1,139 @@
+"""Large imports into Neo4j: written in many transactions, shown all at once, or not at all.
+
+Neo4j keeps each written assertion in transaction memory until commit, so an import of
+millions cannot be one transaction. Above `stage_above` assertions the store stages it: every
+batch carries the import's id and is shown to nobody until one small transaction publishes
+the import. These tests use a tiny `stage_above` so the small demo data (thousands of
+assertions) goes through many batches.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from conftest import need_neo4j
+from graphsvc import demo
+from graphsvc.bulk import import_records
+from graphsvc.model import View
+from graphsvc.store import EmbeddedStore
+from graphsvc.store.neo4j import Neo4jStore
+from test_store_parity import compare_reads
+
+POLICE = View(frozenset({"police"}), "police")
+
+
+@pytest.fixture
+def neo4j(neo4j_for_tests):
+    n4 = need_neo4j(neo4j_for_tests)
+    n4.empty()
+    return n4
+
+
+@pytest.fixture(scope="module")
+def records():
+    return list(demo.generate("small", 7))
+
+
+def staged(n4, cls=Neo4jStore, **options) -> Neo4jStore:
+    """A store on the tests' database and driver that stages every append above 500 assertions."""
+    options = {"stage_above": 500, "batch_size": 700, "replan": "skip", **options}
+    return cls(n4.uri, database=n4.database, driver=n4.driver, **options)
+
+
+def nodes(n4, query: str) -> int:
+    records, _, _ = n4.driver.execute_query(query, database_=n4.database)
+    return records[0][0]
+
+
+def test_a_staged_import_reads_exactly_as_one_written_at_once(neo4j, records, tmp_path):
+    with EmbeddedStore(tmp_path / "e.db") as e, staged(neo4j) as n:
+        for s in (e, n):
+            import_records(s, records)
+        assert n.count() == e.count() > 9 * n.batch_size  # many batches
+        assert nodes(neo4j, "MATCH (i:Import) WHERE i.published RETURN count(i)") == 1
+        views = [None, View(frozenset({"mash"}), "mash"), POLICE, View(frozenset({"csc", "health"}), "csc")]
+        assert compare_reads(e, n, views, sample=40) > 0
+
+
+class Watched(Neo4jStore):
+    """Checks, after each staged batch is committed, what another store shows of the import."""
+
+    seen: list[tuple[int, int, bool, dict]]
+    probe: Neo4jStore
+    asked: list[str]
+
+    def _write_staged(self, import_id, rows):
+        super()._write_staged(import_id, rows)
+        p = self.probe
+        self.seen.append((p.count(), sum(1 for _ in p.log()), p.assertion(rows[0]["id"]) is not None, p.kinds_of(self.asked, POLICE)))
+
+
+def test_nothing_of_a_staged_import_shows_until_it_is_published(neo4j, records):
+    first, rest = records[:40], records[40:]
+    with staged(neo4j) as plain:
+        import_records(plain, first)  # small: one transaction
+        before = plain.count()
+    probe = staged(neo4j)
+    store = staged(neo4j, Watched)
+    store.seen, store.probe = [], probe
+    store.asked = sorted({r["id"] for r in rest if r.get("type") == "entity"})[:50]
+    try:
+        import_records(store, rest)
+        assert len(store.seen) > 5
+        assert all(seen == (before, before, False, {}) for seen in store.seen), store.seen[:3]
+        after = probe.count()
+        assert after > before and sum(1 for _ in probe.log()) == after  # published: all of it, to every store
+        assert probe.kinds_of(store.asked, POLICE)  # and through the visibility rules as usual
+    finally:
+        store.close()
+        probe.close()
+
+
+class Failing(Neo4jStore):
+    """Fails after its third staged batch; with `keep`, also fails to clean up (an importer
+    killed outright leaves its batches behind)."""
+
+    batches = 0
+    keep = False
+
+    def _write_staged(self, import_id, rows):
+        super()._write_staged(import_id, rows)
+        self.batches += 1
+        if self.batches == 3:
+            raise RuntimeError("the import failed here")
+
+    def _discard(self, import_id):
+        if not self.keep:
+            super()._discard(import_id)
+
+
+class Killed(Failing):
+    keep = True
+
+
+def test_a_failed_staged_import_leaves_nothing_and_may_be_run_again(neo4j, records):
+    with staged(neo4j, Failing) as store:
+        with pytest.raises(RuntimeError, match="failed here"):
+            import_records(store, records)
+        assert store.count() == 0
+        assert nodes(neo4j, "MATCH (a:Assertion) RETURN count(a)") == 0
+        assert nodes(neo4j, "MATCH (i:Import) RETURN count(i)") == 0
+    with staged(neo4j) as store:
+        assert import_records(store, records).written == store.count() > 9000
+
+
+def test_an_abandoned_import_is_removed_by_the_next_store_and_stays_hidden_until_then(neo4j, records):
+    with staged(neo4j, Killed) as store:
+        with pytest.raises(RuntimeError):
+            import_records(store, records)
+    left = nodes(neo4j, "MATCH (a:Assertion) RETURN count(a)")
+    assert left == 3 * 700  # what the killed importer committed
+    with staged(neo4j) as fresh:  # not yet abandoned (heard from just now): left alone, and hidden
+        assert fresh.count() == 0 and list(fresh.log()) == [] and fresh.kinds_of(["child-000001"]) == {}
+        assert nodes(neo4j, "MATCH (a:Assertion) RETURN count(a)") == left
+    with staged(neo4j, abandoned_after=timedelta(0)) as later:  # once abandoned, the next store removes it
+        assert nodes(neo4j, "MATCH (a:Assertion) RETURN count(a)") == 0
+        assert nodes(neo4j, "MATCH (i:Import) RETURN count(i)") == 0
+        assert import_records(later, records).written == later.count() > 9000
