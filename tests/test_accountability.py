@@ -121,6 +121,21 @@ def test_owner_is_notified_exactly_when_another_agency_views_a_flagged_assertion
     assert world.data(accesses, agency="csc", auths=["csc"])["accessesToMyRecords"] == []
 
 
+def test_the_audit_entry_names_what_the_answer_held_not_what_it_could_have(world):
+    """Asking for a person's attributes does not put their links in the audit log (nor tell
+    the links' owners their records were viewed), and the other way round."""
+    q = 'query($id: ID!) { person(id: $id) { attributes { id } links { assertion { id } } } }'
+    both = world.data(q, {"id": "child-1"}, auths=["police"])["person"]
+    attributes, links = {a["id"] for a in both["attributes"]}, {l["assertion"]["id"] for l in both["links"]}
+    assert attributes and links
+    world.data('query($id: ID!) { person(id: $id) { attributes { id } } }', {"id": "child-1"}, auths=["police"])
+    returned = set(world.audit_entries()[-1]["returned"])
+    assert attributes <= returned and not links & returned
+    world.data('query($id: ID!) { person(id: $id) { links { predicate } } }', {"id": "child-1"}, auths=["police"])
+    returned = set(world.audit_entries()[-1]["returned"])
+    assert links <= returned and not attributes & returned
+
+
 def test_every_request_leaves_one_audit_entry_with_the_returned_ids(world):
     before = len(world.audit_entries())
     body = world.data('query($id: ID!) { person(id: $id) { attributes { id } links { assertion { id } } } }', {"id": "child-1"}, auths=["police"], sub="pc-1", purpose="welfare check")

@@ -51,7 +51,13 @@ class Context:
     def entity(self, e: DomainEntity, view: View) -> types.Entity:
         d = self.disclosure(view)
         self.returned.update(a.id for a in e.assertions if a.predicate == KIND)
-        links = [
+        return types.Entity(id=strawberry.ID(e.id), kind=e.kind, label=d.label(e.id), shown=types.EntityShown(self, e, d))
+
+    def attributes(self, e: DomainEntity, d: Disclosure) -> list[types.Assertion]:
+        return [self.show(a, d) for a in e.attributes]
+
+    def links(self, e: DomainEntity, d: Disclosure) -> list[types.Link]:
+        return [
             types.Link(
                 predicate=a.predicate, role=a.role, direction=direction,
                 other=types.EntityRef(id=strawberry.ID(other), kind=d.kind(other), label=d.label(other)),
@@ -62,7 +68,3 @@ class Context:
             for other in [a.object if direction is types.Direction.OUT else a.subject]
             if other is not None
         ]
-        return types.Entity(
-            id=strawberry.ID(e.id), kind=e.kind, label=d.label(e.id),
-            attributes=[self.show(a, d) for a in e.attributes], links=links,
-        )

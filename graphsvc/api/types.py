@@ -6,6 +6,7 @@ caller's disclosure rules and notes the id for the audit log.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from enum import Enum
 from typing import TYPE_CHECKING, Generic, Optional, TypeVar
@@ -19,6 +20,7 @@ from ..paging import Page
 from .accountability_types import SharingDecision
 
 if TYPE_CHECKING:
+    from ..disclosure import Disclosure
     from .context import Context
 
 T = TypeVar("T")
@@ -86,8 +88,27 @@ class Entity:
     id: strawberry.ID
     kind: str
     label: Optional[str]
-    attributes: list[Assertion] = strawberry.field(description="Attribute values, each with its provenance.")
-    links: list[Link]
+    # Attributes and links are built only when the query asks for them: building every link
+    # (with each linked entity's kind and label) for a query that wants the attributes was most
+    # of a point look-up's time, and put assertions the answer did not hold in the audit log.
+    shown: strawberry.Private["EntityShown"]
+
+    @strawberry.field(description="Attribute values, each with its provenance.")
+    def attributes(self) -> list[Assertion]:
+        return self.shown.context.attributes(self.shown.entity, self.shown.disclosure)
+
+    @strawberry.field
+    def links(self) -> list[Link]:
+        return self.shown.context.links(self.shown.entity, self.shown.disclosure)
+
+
+@dataclass(frozen=True)
+class EntityShown:
+    """What an Entity's attributes and links are built from, when asked for."""
+
+    context: "Context"
+    entity: model.Entity
+    disclosure: "Disclosure"
 
 
 @strawberry.type
