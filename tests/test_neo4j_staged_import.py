@@ -137,3 +137,22 @@ def test_an_abandoned_import_is_removed_by_the_next_store_and_stays_hidden_until
         assert nodes(neo4j, "MATCH (a:Assertion) RETURN count(a)") == 0
         assert nodes(neo4j, "MATCH (i:Import) RETURN count(i)") == 0
         assert import_records(later, records).written == later.count() > 9000
+
+
+def test_an_import_removed_as_abandoned_while_it_ran_is_not_published_half_written(neo4j, records):
+    """A writer silent past `abandoned_after` (a stalled process) loses its import to the next
+    store that looks; when it wakes up it must fail, not publish what is left of it."""
+    from graphsvc.store.base import StoreUnavailable
+
+    class Stalled(Neo4jStore):
+        def _link_staged(self, import_id, ids):
+            if not getattr(self, "stalled", False):
+                self.stalled = True
+                staged(neo4j, abandoned_after=timedelta(0)).close()  # another store opens and clears it
+            super()._link_staged(import_id, ids)
+
+    with staged(neo4j, Stalled) as store:
+        with pytest.raises(StoreUnavailable, match="removed as abandoned"):
+            import_records(store, records)
+        assert store.count() == 0
+        assert nodes(neo4j, "MATCH (a:Assertion) RETURN count(a)") == 0

@@ -416,7 +416,9 @@ class Neo4jStore(GraphStore):
                 self._write_staged(import_id, [{**_row(a), "import_id": import_id} for a in assertions[i:i + size]])
             for i in range(0, len(assertions), size):
                 self._link_staged(import_id, [a.id for a in assertions[i:i + size]])
-            self._write("import_publish", id=import_id, now=format_time(utcnow()))
+            published = self._run(True, lambda tx: tx.run(self._queries["import_publish"], id=import_id, now=format_time(utcnow())).single()["published"])
+            if not published:  # silent for so long that another store removed it as abandoned
+                raise StoreUnavailable(f"the import {import_id} was removed as abandoned before it could be published; run it again")
         except BaseException:
             try:
                 self._discard(import_id)
