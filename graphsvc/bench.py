@@ -338,7 +338,7 @@ def bench_ingest(store, data: Path) -> dict[str, Any]:
         "seconds": round(seconds, 2),
         "assertions_per_second": round(count / seconds, 1) if seconds else None,
         "records_per_second": round(result.records / seconds, 1) if seconds else None,
-        "batching": "bulk.import_file: whole file validated, then one store.append in one transaction (as `graphsvc import`)",
+        "batching": "bulk.import_file: whole file validated, then one all-or-nothing store.append (as `graphsvc import`; one transaction, or on Neo4j above stage_above assertions a staged import published at once)",
         "process_peak_rss_bytes": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024,
     }
 
@@ -1461,7 +1461,7 @@ def _run(args: argparse.Namespace, argv: list[str]) -> dict[str, Any]:
         "with a real Context (roles, purpose, disclosure) but without HTTP, token verification or the audit write, which the HTTP figures include.",
         "HTTP figures: closed-loop clients, each sending its next request when the previous answer arrives; an error is a transport error, a non-200 answer, or a GraphQL "
         "body carrying errors. The server is one uvicorn process as `graphsvc serve` runs it; the load generator runs in its own process on the same 2 cores.",
-        "Every request to the real app writes one hash-chained audit entry (SQLite, synchronous=FULL) and checks owner notifications; the floor does neither, nor token verification.",
+        "Every request to the real app writes one hash-chained audit entry (in the store: SQLite with synchronous=NORMAL, group-committed, or Neo4j) and checks owner notifications; the floor does neither, nor token verification.",
     ]
     report["finished_at"] = _now()
     report["duration_seconds"] = round(time.perf_counter() - started, 1)
