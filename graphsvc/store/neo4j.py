@@ -64,6 +64,7 @@ from ..model import (
     AccessNotification,
     Acknowledgement,
     Assertion,
+    Entity,
     SharingDecision,
     View,
     format_time,
@@ -463,6 +464,15 @@ class Neo4jStore(GraphStore):
     def assertions(self, assertion_ids: Iterable[str], view: Optional[View] = None) -> dict[str, Assertion]:
         ids = sorted(set(assertion_ids))
         return {props["id"]: _assertion(props) for props in self._view_read("assertions", view, ids=_padded(ids))} if ids else {}
+
+    def entity(self, entity_id: str, view: Optional[View]) -> Optional[Entity]:
+        # One round trip instead of the port's three (kind, outgoing, incoming).
+        out, incoming = self._view_read("entity", view, id=entity_id)
+        about = tuple(_assertion(a) for a in out)
+        kind = next((str(a.value) for a in about if a.predicate == v.KIND), None)
+        if kind is None:
+            return None
+        return Entity(entity_id, kind, about, tuple(_assertion(a) for a in incoming))
 
     def kind_of(self, entity_id: str, view: Optional[View] = None) -> Optional[str]:
         found = self._view_read("kind_of", view, id=entity_id)
