@@ -933,6 +933,7 @@ def summarise_stacks(collapsed: str, top: int = 25) -> dict[str, Any]:
 def profile_import(data: Path, work: Path, records: int) -> dict[str, Any]:
     """pyinstrument over importing the first `records` records (the demo file is in dependency
     order, so any prefix imports) into a fresh embedded store, plus the phase split."""
+    from . import heap
     from .bulk import import_file
     from .ingest import prepare, read_jsonl
     from .store import open_store
@@ -945,34 +946,37 @@ def profile_import(data: Path, work: Path, records: int) -> dict[str, Any]:
             dst.write(line)
     phases: dict[str, float] = {}
     db = work / "profile-phases.db"
-    store = open_store(db)
-    try:
-        t0 = time.perf_counter()
-        with open(head, encoding="utf-8") as handle:
-            rows = list(read_jsonl(handle, []))
-        phases["read_and_validate_s"] = time.perf_counter() - t0
-        t0 = time.perf_counter()
-        assertions = prepare(rows, store)
-        phases["prepare_s"] = time.perf_counter() - t0
-        from .store import embedded, sql
+    with heap.paused():  # as import_file runs: no automatic collections
+        store = open_store(db)
+        try:
+            t0 = time.perf_counter()
+            with open(head, encoding="utf-8") as handle:
+                rows = list(read_jsonl(handle, []))
+            phases["read_and_validate_s"] = time.perf_counter() - t0
+            t0 = time.perf_counter()
+            assertions = prepare(rows, store)
+            phases["prepare_s"] = time.perf_counter() - t0
+            from .store import embedded, sql
 
-        t0 = time.perf_counter()
-        sql_rows = [embedded._row(a) for a in assertions]
-        phases["row_encoding_s"] = time.perf_counter() - t0
-        # store.append, split: the SQLite insert (one transaction), then the in-memory projection.
-        t0 = time.perf_counter()
-        with store._transaction() as conn:  # type: ignore[attr-defined]
-            conn.executemany(sql.INSERT_ASSERTION, sql_rows)
-        phases["sqlite_insert_s"] = time.perf_counter() - t0
-        t0 = time.perf_counter()
-        with store.lock:  # type: ignore[attr-defined]
-            for a in assertions:
-                store._index(a)  # type: ignore[attr-defined]
-        phases["projection_index_s"] = time.perf_counter() - t0
-        count = store.count()
-        del sql_rows
-    finally:
-        store.close()
+            t0 = time.perf_counter()
+            sql_rows = list(embedded._rows(assertions))
+            phases["row_encoding_s"] = time.perf_counter() - t0
+            # store.append, split: the SQLite insert (one transaction), then the in-memory projection.
+            t0 = time.perf_counter()
+            with store._transaction() as conn:  # type: ignore[attr-defined]
+                conn.executemany(sql.INSERT_ASSERTION, sql_rows)
+            phases["sqlite_insert_s"] = time.perf_counter() - t0
+            t0 = time.perf_counter()
+            with store.lock:  # type: ignore[attr-defined]
+                gathered: dict[str, Any] = {}  # as store.append does for a bulk load
+                for a in assertions:
+                    store._index(a, gathered)  # type: ignore[attr-defined]
+                store._merge(gathered)  # type: ignore[attr-defined]
+            phases["projection_index_s"] = time.perf_counter() - t0
+            count = store.count()
+            del sql_rows
+        finally:
+            store.close()
     db2 = work / "profile-import.db"
     store = open_store(db2)
     try:

@@ -11,7 +11,7 @@ from typing import IO, Iterator
 from rich.console import Console
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
 
-from . import export
+from . import export, heap
 from .ingest import IngestError, RecordError, prepare, read_jsonl
 from .store.base import GraphStore
 
@@ -41,6 +41,11 @@ def import_file(store: GraphStore, path: str | Path, progress: bool | None = Non
 
     Raises IngestError naming every bad line and field; the store is then unchanged.
     """
+    with heap.paused():
+        return _import_file(store, path, progress)
+
+
+def _import_file(store: GraphStore, path: str | Path, progress: bool | None) -> ImportResult:
     path = Path(path)
     size = path.stat().st_size
     show = progress if progress is not None else (size >= PROGRESS_BYTES and sys.stderr.isatty())
@@ -68,5 +73,6 @@ def import_file(store: GraphStore, path: str | Path, progress: bool | None = Non
 
 def import_records(store: GraphStore, records: list[dict]) -> ImportResult:
     """Import records already in memory (demo data, tests)."""
-    assertions = prepare(enumerate(records, start=1), store)
-    return ImportResult(records=len(records), written=store.append(assertions))
+    with heap.paused():
+        assertions = prepare(enumerate(records, start=1), store)
+        return ImportResult(records=len(records), written=store.append(assertions))

@@ -9,13 +9,13 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Callable, Iterable, Iterator, Optional, Protocol
+from typing import Any, Callable, Iterable, Iterator, NamedTuple, Optional, Protocol
 
 import fastjsonschema
 from jsonschema import Draft202012Validator
 
 from . import records, scope as scopes, vocabulary as v
-from .model import Assertion, View, assertion_id, parse_time, utcnow
+from .model import Assertion, View, assertion_id, build_assertion, parse_time, utcnow
 
 # Two validators per record type: a compiled one for the fast yes (bulk import speed), and
 # jsonschema, which names every problem, for records the fast one rejects.
@@ -38,6 +38,25 @@ class IngestError(ValueError):
     def __init__(self, errors: list[RecordError]):
         self.errors = errors
         super().__init__(f"{len(errors)} error(s); nothing was written:\n" + "\n".join(str(e) for e in errors[:200]))
+
+
+class Provenance(NamedTuple):
+    """Who recorded a record's assertions, when and how: the fields they share, in the order
+    an Assertion takes them (so `_put` passes them on positionally; it runs per assertion)."""
+
+    valid_from: Optional[datetime]
+    valid_to: Optional[datetime]
+    recorded_at: datetime
+    recorded_by: str
+    agency: str
+    source_ref: str
+    method: str
+    status: str
+    source_reliability: Optional[str]
+    information_confidence: Optional[str]
+    scope: str
+    handling: str
+    notify_owner: bool
 
 
 class Lookup(Protocol):
@@ -198,7 +217,7 @@ class Batch:
             return
         getattr(self, f"_{kind}")(line, record, prov)
 
-    def _provenance(self, line: int, r: dict[str, Any]) -> dict[str, Any]:
+    def _provenance(self, line: int, r: dict[str, Any]) -> Provenance:
         times: dict[str, Optional[datetime]] = {}
         for key in ("recorded_at", "valid_from", "valid_to"):
             times[key] = None
@@ -216,33 +235,27 @@ class Batch:
             scopes.validate(r.get("scope", ""))
         except scopes.ScopeError as exc:
             self.error(line, ["scope"], str(exc))
-        return {
-            "agency": r["agency"],
-            "recorded_by": r["recorded_by"],
-            "source_ref": r["source_ref"],
-            "recorded_at": recorded_at,
-            "valid_from": times["valid_from"],
-            "valid_to": times["valid_to"],
-            "method": r["method"],
-            "status": r["status"],
-            "source_reliability": r.get("source_reliability"),
-            "information_confidence": r.get("information_confidence"),
-            "scope": r.get("scope", ""),
-            "handling": r.get("handling", v.DEFAULT_HANDLING),
-            "notify_owner": r.get("notify_owner", False),
-        }
-
-    def _put(self, line: int, path: list[Any], part: str, prov: dict[str, Any], **fields: Any) -> None:
-        a = Assertion(
-            id=assertion_id(prov["agency"], prov["source_ref"], part),
-            object=fields.pop("object", None),
-            value=fields.pop("value", None),
-            role=fields.pop("role", None),
-            supersedes=fields.pop("supersedes", None),
-            retraction=fields.pop("retraction", False),
-            **fields,
-            **prov,
+        return Provenance(
+            valid_from=times["valid_from"],
+            valid_to=times["valid_to"],
+            recorded_at=recorded_at,
+            recorded_by=r["recorded_by"],
+            agency=r["agency"],
+            source_ref=r["source_ref"],
+            method=r["method"],
+            status=r["status"],
+            source_reliability=r.get("source_reliability"),
+            information_confidence=r.get("information_confidence"),
+            scope=r.get("scope", ""),
+            handling=r.get("handling", v.DEFAULT_HANDLING),
+            notify_owner=r.get("notify_owner", False),
         )
+
+    def _put(self, line: int, path: list[Any], part: str, prov: Provenance, subject: str, predicate: str, obj: Optional[str] = None,
+             value: Any = None, role: Optional[str] = None, supersedes: Optional[str] = None, retraction: bool = False) -> None:
+        # Positional, in the Assertion's field order: this runs once per assertion on import.
+        a = build_assertion(assertion_id(prov.agency, prov.source_ref, part), subject, predicate, obj, value, role,
+                            *prov[:12], supersedes, retraction, prov.notify_owner)
         twin = self.assertions.get(a.id)
         if twin is not None:
             if twin.content() != a.content():
@@ -259,7 +272,7 @@ class Batch:
         self.kinds[entity_id] = kind
         return True
 
-    def _attributes(self, line: int, entity_id: str, kind: str, attributes: dict[str, Any], prov: dict[str, Any]) -> None:
+    def _attributes(self, line: int, entity_id: str, kind: str, attributes: dict[str, Any], prov: Provenance) -> None:
         for name, raw in attributes.items():
             predicate = v.PREDICATES[name]
             if kind not in predicate.subjects:
@@ -277,13 +290,13 @@ class Batch:
                     continue
                 self._put(line, path, f"attr:{name}:{i}", prov, subject=entity_id, predicate=name, value=value)
 
-    def _entity(self, line: int, r: dict[str, Any], prov: dict[str, Any]) -> None:
+    def _entity(self, line: int, r: dict[str, Any], prov: Provenance) -> None:
         if not self._entity_kind(line, ["id"], r["id"], r["kind"]):
             return
         self._put(line, ["kind"], "kind", prov, subject=r["id"], predicate=v.KIND, value=r["kind"])
         self._attributes(line, r["id"], r["kind"], r.get("attributes", {}), prov)
 
-    def _event(self, line: int, r: dict[str, Any], prov: dict[str, Any]) -> None:
+    def _event(self, line: int, r: dict[str, Any], prov: Provenance) -> None:
         event, kind = r["id"], r["kind"]
         if not self._entity_kind(line, ["id"], event, kind):
             return
@@ -297,7 +310,7 @@ class Batch:
         if "occurred_on" in times and "ended_on" in times and times["ended_on"] < times["occurred_on"]:
             self.error(line, ["ended_on"], "is before occurred_on")
         # An event is valid from when it happened, unless the record says otherwise.
-        prov = {**prov, "valid_from": prov["valid_from"] or times.get("occurred_on")}
+        prov = prov._replace(valid_from=prov.valid_from or times.get("occurred_on"))
         self._put(line, ["kind"], "kind", prov, subject=event, predicate=v.KIND, value=kind)
         attributes = {**r.get("attributes", {}), **{k: r[k] for k in ("occurred_on", "ended_on") if k in r}}
         self._attributes(line, event, kind, attributes, prov)
@@ -309,9 +322,9 @@ class Batch:
             for i, target in enumerate(r.get(key, [])):
                 self._link(line, [key, i], f"{key}:{target}", prov, event, key, target, None)
 
-    def _link(self, line: int, path: list[Any], part: str, prov: dict[str, Any], subject: str, predicate_name: str, obj: str, role: Optional[str]) -> None:
+    def _link(self, line: int, path: list[Any], part: str, prov: Provenance, subject: str, predicate_name: str, obj: str, role: Optional[str]) -> None:
         if self._check_link(line, path, subject, predicate_name, obj, role):
-            self._put(line, path, part, prov, subject=subject, predicate=predicate_name, object=obj, role=role)
+            self._put(line, path, part, prov, subject, predicate_name, obj=obj, role=role)
 
     def _check_link(self, line: int, path: list[Any], subject: str, predicate_name: str, obj: str, role: Optional[str]) -> bool:
         predicate = v.PREDICATES[predicate_name]
@@ -329,11 +342,11 @@ class Batch:
             ok = False
         return ok
 
-    def _target(self, line: int, key: str, target_id: str, prov: dict[str, Any]) -> Optional[Assertion]:
+    def _target(self, line: int, key: str, target_id: str, prov: Provenance) -> Optional[Assertion]:
         target = self.find(target_id)
         if target is None:
             self.error(line, [key], f"unknown assertion {target_id!r}")
-        elif target.agency != prov["agency"]:
+        elif target.agency != prov.agency:
             self.error(line, [key], f"assertion {target_id} was recorded by {target.agency}; only that agency may correct or retract it")
         elif target.retraction:
             self.error(line, [key], f"assertion {target_id} is a retraction and cannot be changed")
@@ -341,7 +354,7 @@ class Batch:
             return target
         return None
 
-    def _assertion(self, line: int, r: dict[str, Any], prov: dict[str, Any]) -> None:
+    def _assertion(self, line: int, r: dict[str, Any], prov: Provenance) -> None:
         predicate = v.PREDICATES[r["predicate"]]
         if predicate.is_link:
             if "object" not in r or "value" in r:
@@ -365,9 +378,9 @@ class Batch:
                 return
             if (target.subject, target.predicate) != (r["subject"], r["predicate"]):
                 return self.error(line, ["supersedes"], f"a correction must keep the subject and predicate of {target.id} ({target.subject} {target.predicate})")
-        self._put(line, [], "", prov, subject=r["subject"], predicate=predicate.name, object=r.get("object"), value=r.get("value"), role=r.get("role"), supersedes=r.get("supersedes"))
+        self._put(line, [], "", prov, r["subject"], predicate.name, obj=r.get("object"), value=r.get("value"), role=r.get("role"), supersedes=r.get("supersedes"))
 
-    def _retraction(self, line: int, r: dict[str, Any], prov: dict[str, Any]) -> None:
+    def _retraction(self, line: int, r: dict[str, Any], prov: Provenance) -> None:
         target = self._target(line, "retracts", r["retracts"], prov)
         if target is not None:
             self._put(line, [], "", prov, subject=target.subject, predicate=target.predicate, value=r["reason"], supersedes=target.id, retraction=True)

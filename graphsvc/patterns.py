@@ -12,7 +12,7 @@ import statistics
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any, Iterable, Optional
+from typing import Any, Iterable, NamedTuple, Optional
 
 import networkx as nx
 
@@ -403,8 +403,10 @@ def _str(value: object) -> Optional[str]:
     return None if value is None else str(value)
 
 
-@dataclass(frozen=True)
-class ContextLink:
+class ContextLink(NamedTuple):
+    """One child linked to a context. A named tuple: a query makes one per link in its window
+    (thousands), and a frozen dataclass costs three times as much to make."""
+
     child: str
     how: str
     when: datetime

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 import pytest
 
 from graphsvc.bulk import import_file, import_records
-from graphsvc.ingest import IngestError
-from graphsvc.model import assertion_id
+from graphsvc.ingest import IngestError, Provenance
+from graphsvc.model import Assertion, assertion_id
 from records import entity, event, link, retraction, value
 
 
@@ -156,3 +157,9 @@ def test_not_utf8(store, tmp_path):
     with pytest.raises(IngestError, match="UTF-8"):
         import_file(store, path)
     assert store.count() == 0
+
+
+def test_provenance_fields_are_in_the_order_an_assertion_takes_them():
+    # Batch._put passes them on positionally.
+    assertion_fields = [f.name for f in dataclasses.fields(Assertion)]
+    assert list(Provenance._fields[:12]) == assertion_fields[6:18] and Provenance._fields[12] == "notify_owner"

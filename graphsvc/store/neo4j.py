@@ -67,6 +67,7 @@ from ..model import (
     Entity,
     SharingDecision,
     View,
+    build_assertion,
     format_time,
     moment,
     parse_time,
@@ -195,7 +196,7 @@ def _assertion(props: dict[str, Any]) -> Assertion:
     data["value"] = None if data["value"] is None else json.loads(data["value"])
     data["retraction"] = bool(data["retraction"])
     data["notify_owner"] = bool(data["notify_owner"])
-    return Assertion(**data)  # type: ignore[arg-type]
+    return build_assertion(**data)
 
 
 def _audit(props: dict[str, Any]) -> dict[str, Any]:
