@@ -137,7 +137,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
         written = load_demo_if_empty(service)
         print(f"demo data: {written} assertions loaded" if written else "demo data: store not empty, nothing loaded", file=sys.stderr)
     # No access log: query strings can carry names; the audit log is where requests are recorded.
-    uvicorn.run(create_app(service), host=args.host, port=args.port, access_log=False, log_level="info")
+    try:
+        uvicorn.run(create_app(service), host=args.host, port=args.port, access_log=False, log_level="info")
+    finally:
+        service.store.close()  # the embedded store may save its snapshot (store/snapshot.py)
     return 0
 
 

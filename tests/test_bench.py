@@ -97,10 +97,15 @@ def _check_report(report: dict, out: Path) -> None:
 
 def test_bench_small_embedded_writes_a_complete_report(tmp_path):
     out = tmp_path / "report"
-    report = _run_bench(out, "embedded")
+    # A snapshot even at small scale, so the report's two cold starts (from it; from the log alone) are exercised.
+    report = _run_bench(out, "embedded", env={"GRAPHSVC_SNAPSHOT_AFTER": "1000"})
     _check_report(report, out)
     _check_store_section(report, "embedded")
     assert "neo4j" not in report["stores"]
+    cold = report["stores"]["embedded"]["cold_start"]
+    assert cold["from_snapshot"] == report["stores"]["embedded"]["ingest"]["assertions"] and cold["read_from_log"] == 0
+    assert cold["log_only"]["read_from_log"] == cold["from_snapshot"] and cold["log_only"]["open_seconds"] > 0
+    assert "Cold start from the SQLite log alone" in (out / "report.md").read_text()
 
 
 def _harness():

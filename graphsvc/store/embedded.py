@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import bisect
 import json
+import logging
+import os
 import sqlite3
 import threading
 from array import array
@@ -24,9 +26,10 @@ from datetime import datetime
 
 from .. import audit, heap
 from ..model import TRUSTED, AccessNotification, Acknowledgement, Assertion, SharingDecision, build_assertion, View, current, format_time, moment, parse_time
-from . import sql
+from . import snapshot, sql
 from .base import GraphStore
 
+log = logging.getLogger("graphsvc.store")
 _TIME_COLUMNS = ("valid_from", "valid_to", "recorded_at")
 SOCIAL = frozenset({"associates_with", "family_member_of"})
 # Predicates pattern queries look up by time (see GraphStore.dated).
@@ -100,6 +103,21 @@ class _Decoder:
 
 
 BULK = 10_000
+# Rows an open would read from SQLite (not in the snapshot) before close saves a new snapshot:
+# reading fewer costs under two seconds; writing one costs seconds per million assertions.
+# GRAPHSVC_SNAPSHOT_AFTER overrides it.
+SNAPSHOT_AFTER = 100_000
+
+
+def _snapshot_after() -> int:
+    configured = os.environ.get("GRAPHSVC_SNAPSHOT_AFTER")
+    if configured is None:
+        return SNAPSHOT_AFTER
+    try:
+        return max(1, int(configured))
+    except ValueError:
+        log.warning("GRAPHSVC_SNAPSHOT_AFTER is not a whole number; using %d", SNAPSHOT_AFTER)
+        return SNAPSHOT_AFTER
 MEMO_READERS = 8  # readers whose answers are remembered at once (see EmbeddedStore._memo)
 MEMO_ENTRIES = 500_000  # entities remembered per reader and kind of read, at most
 _UNKNOWN = object()
@@ -164,6 +182,26 @@ class EmbeddedStore(GraphStore):
         self._sync = "FULL"  # as connect() leaves it
         self.lock = threading.RLock()
         self._audit = audit.GroupCommit(self._commit_audit)
+        self._empty_projection()
+        self._shares: dict[str, list[SharingDecision]] = defaultdict(list)  # assertion id -> decisions to share it
+        # Answers of the many-entity reads per reader (see _memo); replaced, never edited, by writes.
+        self._memos: dict[tuple[Any, ...], _Memo] = {}
+        with heap.paused():
+            gathered: dict[str, _Timeline] = {}
+            after = self._load_snapshot(gathered)
+            # What the snapshot does not hold (all of it, without one) comes from the log.
+            self.replayed = 0  # rows read from SQLite on open: a snapshot is saved once these are many (close)
+            decode = _Decoder()
+            for row in self.db.execute(sql.SELECT_LOG, (after,)):
+                self._index(decode(row), gathered)
+                self.replayed += 1
+            self._merge(gathered)
+            for (body,) in self.db.execute(sql.SELECT_DECISIONS):
+                self._index_decision(SharingDecision.from_record(json.loads(body)))
+        if len(self._all) >= BULK:
+            heap.settle()
+
+    def _empty_projection(self) -> None:
         # The social graph (people linked to people), keyed by assertion id, for network analysis.
         self.graph = nx.MultiDiGraph()
         self._all: dict[str, Assertion] = {}
@@ -183,19 +221,57 @@ class EmbeddedStore(GraphStore):
         # garbage collector's reach (a list of a million entries made later costs every full
         # collection ~90 ms, which showed as a doubled p95 on the pattern queries).
         self._timeline: dict[str, _Timeline] = {}
-        self._shares: dict[str, list[SharingDecision]] = defaultdict(list)  # assertion id -> decisions to share it
-        # Answers of the many-entity reads per reader (see _memo); replaced, never edited, by writes.
-        self._memos: dict[tuple[Any, ...], _Memo] = {}
-        with heap.paused():
-            decode = _Decoder()
-            gathered: dict[str, _Timeline] = {}
-            for row in self.db.execute(sql.SELECT_LOG):
-                self._index(decode(row), gathered)
-            self._merge(gathered)
-            for (body,) in self.db.execute(sql.SELECT_DECISIONS):
-                self._index_decision(SharingDecision.from_record(json.loads(body)))
-        if len(self._all) >= BULK:
-            heap.settle()
+        self.from_snapshot = 0  # assertions read from a snapshot on open
+
+    def _load_snapshot(self, gathered: dict[str, _Timeline]) -> int:
+        """Index the snapshot's rows if it matches the log; the seq of its last row (0 if none
+        was used: then the projection is left empty)."""
+        found = snapshot.open_snapshot(self.path)
+        if found is None:
+            return 0
+        try:
+            at = self.db.execute(sql.ID_AT, (found.last_seq,)).fetchone()
+            if at is None or at[0] != found.last_id or found.rows != self.db.execute(sql.COUNT_UP_TO, (found.last_seq,)).fetchone()[0]:
+                return 0  # another log, or rows the snapshot's writer never saw
+            strings: dict[Optional[str], Optional[str]] = {}
+            s, times, build, index = strings.setdefault, _Times({None: None}), build_assertion, self._index
+            for chunk in found.chunks():
+                # Entity ids and source refs repeat across chunks: share them again (memory).
+                for (id_, subject, predicate, obj, value, role, valid_from, valid_to, recorded_at, recorded_by, agency, source_ref,
+                     method, status, reliability, confidence, scope, handling, supersedes, retraction, notify_owner) in chunk:
+                    index(build(id_, s(subject, subject), predicate, s(obj, obj), value, role, times[valid_from], times[valid_to],
+                                times[recorded_at], recorded_by, agency, s(source_ref, source_ref), method, status, reliability,
+                                confidence, scope, handling, supersedes, retraction, notify_owner), gathered)
+            if len(self._all) != found.rows:
+                raise snapshot.SnapshotDamaged(f"{len(self._all)} rows, its header says {found.rows}")
+        except Exception as exc:  # whatever is wrong with it, the log is whole: read that instead
+            log.warning("not using the snapshot beside %s (%s); reading the log", self.path.name, type(exc).__name__)
+            self._empty_projection()
+            gathered.clear()
+            return 0
+        finally:
+            found.close()
+        self.from_snapshot = found.rows
+        return found.last_seq
+
+    def save_snapshot(self) -> int:
+        """Save the assertions as a snapshot beside the SQLite file (see store/snapshot.py);
+        the rows written."""
+        with self.lock:
+            if not self._all:
+                return 0
+            last_id = next(reversed(self._all))  # the projection holds the log in order
+            (last_seq,) = self.db.execute(sql.SEQ_OF, (last_id,)).fetchone()
+            texts = _TimeTexts({None: None})
+            rows = (
+                (a.id, a.subject, a.predicate, a.object, a.value, a.role, texts[a.valid_from], texts[a.valid_to], texts[a.recorded_at],
+                 a.recorded_by, a.agency, a.source_ref, a.method, a.status, a.source_reliability, a.information_confidence, a.scope,
+                 a.handling, a.supersedes, a.retraction, a.notify_owner)
+                for a in self._all.values()
+            )
+            written = snapshot.save(self.path, last_seq, last_id, len(self._all), rows)
+            self.from_snapshot, self.replayed = written, 0
+            return written
 
     def _index_decision(self, d: SharingDecision) -> None:
         if d.share:
@@ -490,7 +566,7 @@ class EmbeddedStore(GraphStore):
 
     def log(self) -> Iterator[Assertion]:
         with self.lock:
-            rows = self.db.execute(sql.SELECT_LOG).fetchall()
+            rows = self.db.execute(sql.SELECT_LOG, (0,)).fetchall()
         decode = _Decoder()
         return (decode(r) for r in rows)
 
@@ -516,5 +592,10 @@ class EmbeddedStore(GraphStore):
 
     def close(self) -> None:
         with self.lock:
+            if len(self._all) - self.from_snapshot >= _snapshot_after():
+                try:
+                    self.save_snapshot()
+                except OSError as exc:  # the log is whole; the next open reads it all
+                    log.warning("could not save the snapshot beside %s: %s", self.path.name, exc.strerror)
             self.db.close()
 

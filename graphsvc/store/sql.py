@@ -67,8 +67,11 @@ COLUMNS = (
 )
 
 INSERT_ASSERTION = f"INSERT INTO assertions ({', '.join(COLUMNS)}) VALUES ({', '.join('?' for _ in COLUMNS)})"
-SELECT_LOG = f"SELECT {', '.join(COLUMNS)} FROM assertions ORDER BY seq"
+SELECT_LOG = f"SELECT {', '.join(COLUMNS)} FROM assertions WHERE seq > ? ORDER BY seq"  # 0: all of it
 COUNT = "SELECT count(*) FROM assertions"
+COUNT_UP_TO = "SELECT count(*) FROM assertions WHERE seq <= ?"
+ID_AT = "SELECT id FROM assertions WHERE seq = ?"
+SEQ_OF = "SELECT seq FROM assertions WHERE id = ?"
 PING = "SELECT 1"
 GET_META = "SELECT value FROM meta WHERE key = ?"
 PUT_META = "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value"
