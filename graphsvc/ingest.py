@@ -7,7 +7,7 @@ and what is wrong; nothing is written unless the whole batch is good.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime, timedelta
 from typing import Any, Callable, Iterable, Iterator, NamedTuple, Optional, Protocol
 
@@ -40,23 +40,17 @@ class IngestError(ValueError):
         super().__init__(f"{len(errors)} error(s); nothing was written:\n" + "\n".join(str(e) for e in errors[:200]))
 
 
-class Provenance(NamedTuple):
-    """Who recorded a record's assertions, when and how: the fields they share, in the order
-    an Assertion takes them (so `_put` passes them on positionally; it runs per assertion)."""
+def _provenance_type() -> type:
+    """Who recorded a record's assertions, when and how: the Assertion fields from valid_from
+    to handling, in its order (Batch._put passes them on positionally: it runs per assertion),
+    then notify_owner."""
+    names = [f.name for f in fields(Assertion)]
+    shared = names[names.index("valid_from"):names.index("handling") + 1]
+    return NamedTuple("Provenance", [(name, Any) for name in shared] + [("notify_owner", bool)])  # type: ignore[misc]
 
-    valid_from: Optional[datetime]
-    valid_to: Optional[datetime]
-    recorded_at: datetime
-    recorded_by: str
-    agency: str
-    source_ref: str
-    method: str
-    status: str
-    source_reliability: Optional[str]
-    information_confidence: Optional[str]
-    scope: str
-    handling: str
-    notify_owner: bool
+
+Provenance = _provenance_type()
+SHARED = len(Provenance._fields) - 1  # the fields an Assertion takes in one run
 
 
 class Lookup(Protocol):
@@ -255,7 +249,7 @@ class Batch:
              value: Any = None, role: Optional[str] = None, supersedes: Optional[str] = None, retraction: bool = False) -> None:
         # Positional, in the Assertion's field order: this runs once per assertion on import.
         a = build_assertion(assertion_id(prov.agency, prov.source_ref, part), subject, predicate, obj, value, role,
-                            *prov[:12], supersedes, retraction, prov.notify_owner)
+                            *prov[:SHARED], supersedes, retraction, prov.notify_owner)
         twin = self.assertions.get(a.id)
         if twin is not None:
             if twin.content() != a.content():
