@@ -263,10 +263,18 @@ class EmbeddedStore(GraphStore):
             last_id = next(reversed(self._all))  # the projection holds the log in order
             (last_seq,) = self.db.execute(sql.SEQ_OF, (last_id,)).fetchone()
             texts = _TimeTexts({None: None})
+            # Equal strings written as one (marshal refers back to an object it has written):
+            # assertions made by an import hold a copy per record, which would be read back as
+            # copies too (~180 bytes per assertion more resident at large-la). Only strings:
+            # 1 and True are equal keys.
+            strings: dict[Any, Any] = {}
+            s = strings.setdefault
             rows = (
-                (a.id, a.subject, a.predicate, a.object, a.value, a.role, texts[a.valid_from], texts[a.valid_to], texts[a.recorded_at],
-                 a.recorded_by, a.agency, a.source_ref, a.method, a.status, a.source_reliability, a.information_confidence, a.scope,
-                 a.handling, a.supersedes, a.retraction, a.notify_owner)
+                (a.id, s(a.subject, a.subject), s(a.predicate, a.predicate), s(a.object, a.object), s(a.value, a.value) if type(a.value) is str else a.value, s(a.role, a.role),
+                 texts[a.valid_from], texts[a.valid_to], texts[a.recorded_at], s(a.recorded_by, a.recorded_by), s(a.agency, a.agency),
+                 s(a.source_ref, a.source_ref), s(a.method, a.method), s(a.status, a.status), s(a.source_reliability, a.source_reliability),
+                 s(a.information_confidence, a.information_confidence), s(a.scope, a.scope), s(a.handling, a.handling),
+                 a.supersedes, a.retraction, a.notify_owner)
                 for a in self._all.values()
             )
             written = snapshot.save(self.path, last_seq, last_id, len(self._all), rows)
