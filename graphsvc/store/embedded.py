@@ -30,7 +30,6 @@ from . import snapshot, sql
 from .base import GraphStore
 
 log = logging.getLogger("graphsvc.store")
-_TIME_COLUMNS = ("valid_from", "valid_to", "recorded_at")
 SOCIAL = frozenset({"associates_with", "family_member_of"})
 # Predicates pattern queries look up by time (see GraphStore.dated).
 DATED = frozenset(p for p in v.LINKS if p not in ("works_for", "occurred_at")) | {"occurred_on"}
@@ -107,6 +106,9 @@ BULK = 10_000
 # reading fewer costs under two seconds; writing one costs seconds per million assertions.
 # GRAPHSVC_SNAPSHOT_AFTER overrides it.
 SNAPSHOT_AFTER = 100_000
+MEMO_READERS = 8  # readers whose answers are remembered at once (see EmbeddedStore._memo)
+MEMO_ENTRIES = 500_000  # entities remembered per reader and kind of read, at most
+_UNKNOWN = object()
 
 
 def _snapshot_after() -> int:
@@ -118,9 +120,6 @@ def _snapshot_after() -> int:
     except ValueError:
         log.warning("GRAPHSVC_SNAPSHOT_AFTER is not a whole number; using %d", SNAPSHOT_AFTER)
         return SNAPSHOT_AFTER
-MEMO_READERS = 8  # readers whose answers are remembered at once (see EmbeddedStore._memo)
-MEMO_ENTRIES = 500_000  # entities remembered per reader and kind of read, at most
-_UNKNOWN = object()
 
 
 class _Timeline:
@@ -190,7 +189,7 @@ class EmbeddedStore(GraphStore):
             gathered: dict[str, _Timeline] = {}
             after = self._load_snapshot(gathered)
             # What the snapshot does not hold (all of it, without one) comes from the log.
-            self.replayed = 0  # rows read from SQLite on open: a snapshot is saved once these are many (close)
+            self.replayed = 0  # rows read from SQLite on open (reported by the benchmark)
             decode = _Decoder()
             for row in self.db.execute(sql.SELECT_LOG, (after,)):
                 self._index(decode(row), gathered)
