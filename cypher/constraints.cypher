@@ -7,6 +7,10 @@ CREATE CONSTRAINT assertion_seq IF NOT EXISTS FOR (a:Assertion) REQUIRE a.seq IS
 CREATE INDEX assertion_subject IF NOT EXISTS FOR (a:Assertion) ON (a.subject);
 CREATE INDEX assertion_object IF NOT EXISTS FOR (a:Assertion) ON (a.object);
 CREATE INDEX assertion_supersedes IF NOT EXISTS FOR (a:Assertion) ON (a.supersedes);
+// one predicate of an entity (its kind, its family links, an event's participants): without
+// these a look-up reads every assertion about the entity (hundreds for a child) to find one
+CREATE INDEX assertion_subject_predicate IF NOT EXISTS FOR (a:Assertion) ON (a.subject, a.predicate);
+CREATE INDEX assertion_object_predicate IF NOT EXISTS FOR (a:Assertion) ON (a.object, a.predicate);
 // the time index pattern queries start from (GraphStore.dated)
 CREATE INDEX assertion_moment IF NOT EXISTS FOR (a:Assertion) ON (a.predicate, a.moment);
 // exact-match attributes (date_of_birth, identifier) and names (case-folded, substring search)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import MISSING, asdict, dataclass, field, fields, make_dataclass, replace
 from datetime import datetime, timezone
-from typing import Any, Callable, Iterable, Optional
+from typing import Any, Callable, Iterable, NamedTuple, Optional
 
 from . import scope as scopes
 from .vocabulary import KIND
@@ -173,6 +173,25 @@ class _Trusted(View):
 
 
 TRUSTED = _Trusted()
+
+
+class ContextLink(NamedTuple):
+    """One child linked to a context (patterns.shared_contexts). A named tuple: a query makes one
+    per link in its window (thousands), and a frozen dataclass costs three times as much to make."""
+
+    child: str
+    how: str  # the link's predicate, or found_at for an episode's subject found there
+    when: datetime
+    agency: str
+    assertion_ids: tuple[str, ...]
+
+
+class PlacedChildren(NamedTuple):
+    """A context and the links placing children there (GraphStore.context_links)."""
+
+    context: str
+    kind: str
+    links: list[ContextLink]
 
 
 @dataclass(frozen=True, slots=True)

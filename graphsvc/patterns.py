@@ -12,18 +12,16 @@ import statistics
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any, Iterable, NamedTuple, Optional
+from typing import Any, Iterable, Optional
 
 import networkx as nx
 
 from .chronology import check_window
 from .errors import BadInput
-from .model import Assertion, View, moment, parse_time, utcnow
+from .model import Assertion, ContextLink, View, moment, parse_time, utcnow
 from .store.base import GraphStore
-from .vocabulary import CONTEXTS, OBJECTS, PEOPLE
+from .vocabulary import CONTEXT_KINDS, PEOPLE
 
-CONTEXT_KINDS = CONTEXTS | OBJECTS
-CONTEXT_LINKS = ("lives_at", "attends", "seen_at", "member_of", "owns_uses")
 MAX_HOPS = 3
 # Episodes are looked for this far before another episode starts, to find overlaps.
 LONGEST_EPISODE = timedelta(days=31)
@@ -61,10 +59,7 @@ class Patterns:
     def learn_families(self, people: Iterable[str]) -> None:
         unknown = list(dict.fromkeys(p for p in people if p not in self._family))
         if unknown:
-            out = self.store.about_each(unknown, self.view, "family_member_of")
-            into = self.store.about_each(unknown, self.view, "family_member_of", incoming=True)
-            for p in unknown:
-                self._family[p] = {a.object for a in out[p] if a.object} | {a.subject for a in into[p]}
+            self._family.update(self.store.families(unknown, self.view))
 
     def subjects_of(self, event: str) -> list[Assertion]:
         """The involvement links of the event's subjects (the children an episode is about)."""
@@ -110,20 +105,10 @@ class Patterns:
         unknown = wanted - CONTEXT_KINDS
         if unknown:
             raise BadInput(f"unknown context kinds: {', '.join(sorted(unknown))} (use {', '.join(sorted(CONTEXT_KINDS))})")
-        links: dict[str, list[ContextLink]] = defaultdict(list)
-        placed = [a for a in self.store.dated(self.view, CONTEXT_LINKS, start, end) if a.object]
-        found_at = [a for a in self.store.dated(self.view, ["found_at"], start, end) if a.object]
-        self.learn_kinds([a.object for a in placed + found_at] + [a.subject for a in placed])  # type: ignore[misc]
-        kinds = self._kinds  # every entity of these links is in it now
-        for a in placed:
-            if kinds[a.object] in wanted and kinds[a.subject] == "child":  # type: ignore[index]
-                links[a.object].append(ContextLink(a.subject, a.predicate, moment(a), a.agency, (a.id,)))  # type: ignore[index]
-        found_at = [a for a in found_at if kinds[a.object] in wanted]  # type: ignore[index]
-        subjects = self.subjects_of_each({a.subject for a in found_at})
-        for a in found_at:
-            for involvement in subjects[a.subject]:
-                if self.kind(involvement.subject) == "child":
-                    links[a.object].append(ContextLink(involvement.subject, "found_at", moment(a), a.agency, (a.id, involvement.id)))  # type: ignore[index]
+        placed = self.store.context_links(self.view, wanted, start, end, min_children)
+        links = {p.context: p.links for p in placed}
+        for p in placed:
+            self._kinds[p.context] = p.kind
         # Family grouping can only lower a context's count: only contexts with enough children need it.
         candidates = _with_enough_children(links, min_children)
         if exclude_family:
@@ -401,17 +386,6 @@ def _strictest(*assertions: Assertion) -> str:
 
 def _str(value: object) -> Optional[str]:
     return None if value is None else str(value)
-
-
-class ContextLink(NamedTuple):
-    """One child linked to a context. A named tuple: a query makes one per link in its window
-    (thousands), and a frozen dataclass costs three times as much to make."""
-
-    child: str
-    how: str
-    when: datetime
-    agency: str
-    assertion_ids: tuple[str, ...]
 
 
 @dataclass(frozen=True)

@@ -95,6 +95,10 @@ OBJECTS = CATEGORIES["object"]
 EVENTS = CATEGORIES["event"]
 ANY = frozenset(ENTITY_KINDS)
 PLACES = CONTEXTS - {"peer_group", "online_group"}
+# What a child can be linked to, and by which predicates (besides an episode's found_at), in the
+# shared-contexts pattern.
+CONTEXT_KINDS = CONTEXTS | OBJECTS
+CONTEXT_LINKS = ("lives_at", "attends", "seen_at", "member_of", "owns_uses")
 
 INVOLVEMENT_ROLES = ("victim", "suspect", "witness", "subject", "reporter", "attendee")
 FAMILY_ROLES = ("parent", "child", "sibling", "carer", "relative", "partner")

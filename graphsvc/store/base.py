@@ -9,11 +9,12 @@ never by the API.
 from __future__ import annotations
 
 import abc
+from collections import defaultdict
 from datetime import datetime
 from typing import Iterable, Iterator, Optional, Sequence
 
-from ..model import AccessNotification, Acknowledgement, Assertion, Entity, SharingDecision, View
-from ..vocabulary import PEOPLE
+from ..model import AccessNotification, Acknowledgement, Assertion, ContextLink, Entity, PlacedChildren, SharingDecision, View, moment
+from ..vocabulary import CONTEXT_LINKS, PEOPLE
 
 
 class StoreUnavailable(RuntimeError):
@@ -76,6 +77,43 @@ class GraphStore(abc.ABC):
         """Current visible assertions with these predicates whose moment (model.moment) lies in
         [start, end], oldest first: the time index that pattern queries start from, so their
         cost grows with the window, not the store."""
+
+    def context_links(self, view: Optional[View], kinds: Iterable[str], start: Optional[datetime], end: Optional[datetime], min_children: int) -> list[PlacedChildren]:
+        """The links in [start, end] that place a child (an entity whose kind the view sees as
+        child) at a context whose kind is one of `kinds`: a current visible context link
+        (CONTEXT_LINKS) from the child, or a found_at from an episode the child is the subject
+        of (its ids: the found_at's, then the involvement's). Grouped by context, for contexts
+        with links from at least min_children distinct children; in no particular order.
+
+        Written here over the port's other reads (a few calls, each over the whole window); a
+        store may answer it in one query instead (Neo4j does, in the database)."""
+        wanted = frozenset(kinds)
+        placed = [a for a in self.dated(view, CONTEXT_LINKS, start, end) if a.object]
+        found_at = [a for a in self.dated(view, ["found_at"], start, end) if a.object]
+        kind = self.kinds_of({a.object for a in placed + found_at} | {a.subject for a in placed}, view)  # type: ignore[operator]
+        found_at = [a for a in found_at if kind.get(a.object) in wanted]  # type: ignore[arg-type]
+        involved = self.about_each({a.subject for a in found_at}, view, "involved_in", incoming=True)
+        subjects = {e: [i for i in links if i.role == "subject"] for e, links in involved.items()}
+        kind.update(self.kinds_of({i.subject for links in subjects.values() for i in links} - kind.keys(), view))
+        links: dict[str, list[ContextLink]] = defaultdict(list)
+        for a in placed:
+            if kind.get(a.object) in wanted and kind.get(a.subject) == "child":  # type: ignore[arg-type]
+                links[a.object].append(ContextLink(a.subject, a.predicate, moment(a), a.agency, (a.id,)))  # type: ignore[index]
+        for a in found_at:
+            for involvement in subjects[a.subject]:
+                if kind.get(involvement.subject) == "child":
+                    links[a.object].append(ContextLink(involvement.subject, "found_at", moment(a), a.agency, (a.id, involvement.id)))  # type: ignore[index]
+        return [PlacedChildren(context, kind[context], context_links) for context, context_links in links.items()
+                if len({l.child for l in context_links}) >= min_children]
+
+    def families(self, people: Iterable[str], view: Optional[View]) -> dict[str, set[str]]:
+        """For each person, the entities linked to them by a current visible family_member_of in
+        either direction; every person asked for is a key. Over about_each here; a store may
+        answer it in one query that returns ids only (Neo4j does)."""
+        wanted = list(dict.fromkeys(people))
+        out = self.about_each(wanted, view, "family_member_of")
+        into = self.about_each(wanted, view, "family_member_of", incoming=True)
+        return {p: {a.object for a in out[p] if a.object} | {a.subject for a in into[p]} for p in wanted}
 
     # -- accountability: sharing decisions, acknowledgements, access notifications (append-only)
     @abc.abstractmethod

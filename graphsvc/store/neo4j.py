@@ -36,6 +36,7 @@ and the driver's pool reconnects by itself when Neo4j is back.
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import os
@@ -64,7 +65,9 @@ from ..model import (
     AccessNotification,
     Acknowledgement,
     Assertion,
+    ContextLink,
     Entity,
+    PlacedChildren,
     SharingDecision,
     View,
     build_assertion,
@@ -507,6 +510,27 @@ class Neo4jStore(GraphStore):
         low = _KEY_BEFORE_ALL if start is None else time_key(start)
         high = _KEY_AFTER_ALL if end is None else time_key(end)
         return [_assertion(a) for a in self._view_read("dated", view, predicates=_padded(wanted), start=low, end=high)]
+
+    def context_links(self, view: Optional[View], kinds: Iterable[str], start: Optional[datetime], end: Optional[datetime], min_children: int) -> list[PlacedChildren]:
+        # The port's version is four round trips carrying every link in the window to Python as
+        # a full assertion, and the kinds of every linked entity; here Neo4j groups and filters
+        # and sends back only the contexts found.
+        wanted = sorted(set(kinds))
+        if not wanted:
+            return []
+        low = _KEY_BEFORE_ALL if start is None else time_key(start)
+        high = _KEY_AFTER_ALL if end is None else time_key(end)
+        rows = self._view_read("context_links", view, predicates=_padded(list(v.CONTEXT_LINKS)), kinds=_padded(wanted), start=low, end=high, min=min_children)
+        when = functools.lru_cache(maxsize=None)(datetime.fromisoformat)  # a time key is ISO 8601, and episodes share theirs
+        return [PlacedChildren(context, kind, [ContextLink(child, how, when(at), agency, tuple(ids)) for child_links in links for child, how, at, agency, ids in child_links])
+                for context, kind, links in rows]
+
+    def families(self, people: Iterable[str], view: Optional[View]) -> dict[str, set[str]]:
+        found: dict[str, set[str]] = {p: set() for p in people}
+        if found:
+            for person, relatives in self._view_read("families", view, ids=_padded(list(found))):
+                found[person].update(relatives)
+        return found
 
     def search(self, view: Optional[View], kinds: Iterable[str] = v.PEOPLE, name: Optional[str] = None, date_of_birth: Optional[str] = None, identifier: Optional[str] = None) -> list[str]:
         wanted = sorted(set(kinds))

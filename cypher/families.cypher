@@ -1,0 +1,19 @@
+// GraphStore.families: for each person, who a current visible family_member_of links them to,
+// in either direction; ids only (the port's version reads every such link as an assertion).
+// People without one are left out of the rows.
+{{ scope_version() }}
+CALL () {
+  UNWIND $ids AS id
+  CALL (id) {
+    MATCH (a:Assertion {subject: id})
+    WHERE a.predicate = 'family_member_of' AND a.object IS NOT NULL AND a.object <> '' AND {{ current(a) }}
+    RETURN a.object AS relative
+    UNION
+    MATCH (a:Assertion {object: id})
+    WHERE a.predicate = 'family_member_of' AND {{ current(a) }}
+    RETURN a.subject AS relative
+  }
+  WITH id, collect(relative) AS relatives
+  RETURN collect([id, relatives]) AS rows
+}
+RETURN scope_version, rows
