@@ -163,6 +163,11 @@ def time_key(value: datetime) -> str:
     return value.astimezone(timezone.utc).isoformat(timespec="microseconds").replace("+00:00", "Z")
 
 
+def _time_keys(start: Optional[datetime], end: Optional[datetime]) -> tuple[str, str]:
+    """A window as time-key bounds for the (predicate, moment) index; an open end is a sentinel."""
+    return _KEY_BEFORE_ALL if start is None else time_key(start), _KEY_AFTER_ALL if end is None else time_key(end)
+
+
 def _floor_ms(value: Optional[datetime]) -> Optional[str]:
     """A bound for `stored <= value` over millisecond-precision stored times (format_time
     truncates, so this is exact: stored <= value iff stored <= floor_ms(value))."""
@@ -507,8 +512,7 @@ class Neo4jStore(GraphStore):
         wanted = sorted(set(predicates) & DATED)
         if not wanted:
             return []
-        low = _KEY_BEFORE_ALL if start is None else time_key(start)
-        high = _KEY_AFTER_ALL if end is None else time_key(end)
+        low, high = _time_keys(start, end)
         return [_assertion(a) for a in self._view_read("dated", view, predicates=_padded(wanted), start=low, end=high)]
 
     def context_links(self, view: Optional[View], kinds: Iterable[str], start: Optional[datetime], end: Optional[datetime], min_children: int) -> list[PlacedChildren]:
@@ -518,8 +522,7 @@ class Neo4jStore(GraphStore):
         wanted = sorted(set(kinds))
         if not wanted:
             return []
-        low = _KEY_BEFORE_ALL if start is None else time_key(start)
-        high = _KEY_AFTER_ALL if end is None else time_key(end)
+        low, high = _time_keys(start, end)
         rows = self._view_read("context_links", view, predicates=_padded(list(v.CONTEXT_LINKS)), kinds=_padded(wanted), start=low, end=high, min=min_children)
         when = functools.lru_cache(maxsize=None)(datetime.fromisoformat)  # a time key is ISO 8601, and episodes share theirs
         return [PlacedChildren(context, kind, [ContextLink(child, how, when(at), agency, tuple(ids)) for child_links in links for child, how, at, agency, ids in child_links])
