@@ -35,7 +35,7 @@ class Patterns:
         self.store = store
         self.view = view
         self._kinds: dict[str, Optional[str]] = {}
-        self._family: dict[str, set[str]] = {}
+        self._family: dict[str, frozenset[str]] = {}
 
     # -- lookups, cached for the life of one query. The plural forms fetch many entities in one
     # store read: a pattern over a window touches thousands of entities.
@@ -51,7 +51,7 @@ class Patterns:
             for e in unknown:
                 self._kinds[e] = found.get(e)
 
-    def family(self, person: str) -> set[str]:
+    def family(self, person: str) -> frozenset[str]:
         if person not in self._family:
             self.learn_families([person])
         return self._family[person]

@@ -5,13 +5,14 @@ from __future__ import annotations
 import dataclasses
 import gc
 import sqlite3
+from datetime import datetime, timedelta, timezone
 
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from graphsvc import bulk, heap
 from graphsvc.bulk import import_records
-from graphsvc.model import Assertion, View, assertion_id, build_assertion, parse_time
+from graphsvc.model import Assertion, View, assertion_id, build_assertion, format_time, parse_time
 from graphsvc.scope import visible
 from graphsvc.store import EmbeddedStore, embedded
 from records import entity, link, retraction, value
@@ -164,9 +165,8 @@ def test_a_viewer_never_receives_an_assertion_it_may_not_see(tmp_path_factory, s
 
 
 def test_many_entity_reads_follow_every_write(store):
-    """kinds_of and about_each (which the embedded store remembers per reader) never answer
+    """kinds_of, about_each and families (which the embedded store remembers per reader) never answer
     from before a write: a new assertion, a correction or a share shows at once, for each reader."""
-    from datetime import datetime, timezone
 
     from graphsvc.model import TRUSTED, SharingDecision
 
@@ -179,6 +179,7 @@ def test_many_entity_reads_follow_every_write(store):
     assert store.kinds_of(asked, TRUSTED) == store.kinds_of(asked) == {"kid-1": "child", "kid-2": "child"}
     assert store.kinds_of(asked, nobody) == {}  # the trusted reader's answers are not another auth-less reader's
     assert store.about_each(asked, CSC, "family_member_of") == {"kid-1": [], "kid-2": [], "kid-3": []}
+    assert store.families(asked, CSC) == {"kid-1": frozenset(), "kid-2": frozenset(), "kid-3": frozenset()}
 
     kid(store, "kid-3", agency="csc", scope="csc")
     import_records(store, [link("kid-1", "family_member_of", "kid-3", agency="csc", scope="csc", role="sibling")])
@@ -186,11 +187,14 @@ def test_many_entity_reads_follow_every_write(store):
     family = store.about_each(asked, CSC, "family_member_of")
     assert [a.object for a in family["kid-1"]] == ["kid-3"] and family["kid-2"] == family["kid-3"] == []
     assert [a.subject for a in store.about_each(asked, CSC, "family_member_of", incoming=True)["kid-3"]] == ["kid-1"]
+    assert store.families(asked, CSC) == {"kid-1": {"kid-3"}, "kid-2": frozenset(), "kid-3": {"kid-1"}}
+    assert store.families(asked, POLICE) == {"kid-1": frozenset(), "kid-2": frozenset(), "kid-3": frozenset()}  # csc's link
 
     # A retraction of the link takes it away; a share of kid-2's kind assertion widens it to csc.
     link_id = family["kid-1"][0].id
     import_records(store, [retraction(link_id, agency="csc")])
     assert store.about_each(asked, CSC, "family_member_of")["kid-1"] == []
+    assert store.families(asked, CSC)["kid-3"] == frozenset()
     kind_2 = store.about("kid-2", POLICE, ["kind"])[0].id
     store.append_decision(SharingDecision(
         id="d-1", share=True, assertion_ids=(kind_2,), from_agency="police", decided_by="di-1", to_agency="csc", to_team=None,
@@ -217,6 +221,20 @@ def test_the_fast_constructor_makes_the_same_frozen_assertion(fields):
     assert build_assertion(*fields.values()) == made  # positionally too, defaults included
     with pytest.raises(dataclasses.FrozenInstanceError):
         made.subject = "someone-else"  # type: ignore[misc]
+
+
+@given(st.datetimes(min_value=datetime(1900, 1, 1), max_value=datetime(2200, 1, 1), timezones=st.sampled_from([timezone.utc, timezone(timedelta(hours=-5, minutes=-30))])),
+       st.sampled_from(["", "T", " ", "+01:00", "Z"]))
+def test_stored_times_read_back_as_parse_time_reads_them(when, variant):
+    """Opening a store reads times through a shortcut for the store's own spelling; it must
+    read every time text exactly as parse_time does, tzinfo included."""
+    text = format_time(when)
+    if variant in ("T", " "):  # not the store's spelling: a date alone, or a space for the T
+        text = text[:10] if variant == "T" else text.replace("T", " ")
+    elif variant:
+        text = text[:-1] + variant
+    read = embedded._Times()[text]
+    assert read == parse_time(text) and read.tzinfo is parse_time(text).tzinfo
 
 
 def test_bulk_work_pauses_the_collector_and_restores_it():

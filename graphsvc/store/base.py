@@ -89,31 +89,39 @@ class GraphStore(abc.ABC):
         store may answer it in one query instead (Neo4j does, in the database)."""
         wanted = frozenset(kinds)
         placed = [a for a in self.dated(view, CONTEXT_LINKS, start, end) if a.object]
-        found_at = [a for a in self.dated(view, ["found_at"], start, end) if a.object]
-        kind = self.kinds_of({a.object for a in placed + found_at} | {a.subject for a in placed}, view)  # type: ignore[operator]
-        found_at = [a for a in found_at if kind.get(a.object) in wanted]  # type: ignore[arg-type]
-        involved = self.about_each({a.subject for a in found_at}, view, "involved_in", incoming=True)
-        subjects = {e: [i for i in links if i.role == "subject"] for e, links in involved.items()}
-        kind.update(self.kinds_of({i.subject for links in subjects.values() for i in links} - kind.keys(), view))
+        kind = self.kinds_of({a.object for a in placed} | {a.subject for a in placed}, view)  # type: ignore[misc]
         links: dict[str, list[ContextLink]] = defaultdict(list)
         for a in placed:
             if kind.get(a.object) in wanted and kind.get(a.subject) == "child":  # type: ignore[arg-type]
                 links[a.object].append(ContextLink(a.subject, a.predicate, moment(a), a.agency, (a.id,)))  # type: ignore[index]
-        for a in found_at:
-            for involvement in subjects[a.subject]:
-                if kind.get(involvement.subject) == "child":
-                    links[a.object].append(ContextLink(involvement.subject, "found_at", moment(a), a.agency, (a.id, involvement.id)))  # type: ignore[index]
+        for place, link in self._found_children(view, self.dated(view, ["found_at"], start, end), wanted, kind):
+            links[place].append(link)
         return [PlacedChildren(context, kind[context], context_links) for context, context_links in links.items()
                 if len({l.child for l in context_links}) >= min_children]
 
-    def families(self, people: Iterable[str], view: Optional[View]) -> dict[str, set[str]]:
+    def _found_children(self, view: Optional[View], found_at: Iterable[Assertion], wanted: frozenset[str], kind: dict[str, str]) -> Iterator[tuple[str, ContextLink]]:
+        """For context_links: (place, link) for each child found at a place of a wanted kind,
+        through the episodes (the found_at's subjects) the child is the subject of. `found_at`
+        are current and visible; `kind` holds kinds known so far, and gains those looked up."""
+        found_at = [a for a in found_at if a.object]
+        kind.update(self.kinds_of({a.object for a in found_at} - kind.keys(), view))  # type: ignore[operator]
+        found_at = [a for a in found_at if kind.get(a.object) in wanted]  # type: ignore[arg-type]
+        involved = self.about_each({a.subject for a in found_at}, view, "involved_in", incoming=True)
+        subjects = {e: [i for i in links if i.role == "subject"] for e, links in involved.items()}
+        kind.update(self.kinds_of({i.subject for links in subjects.values() for i in links} - kind.keys(), view))
+        for a in found_at:
+            for involvement in subjects[a.subject]:
+                if kind.get(involvement.subject) == "child":
+                    yield a.object, ContextLink(involvement.subject, "found_at", moment(a), a.agency, (a.id, involvement.id))  # type: ignore[misc]
+
+    def families(self, people: Iterable[str], view: Optional[View]) -> dict[str, frozenset[str]]:
         """For each person, the entities linked to them by a current visible family_member_of in
         either direction; every person asked for is a key. Over about_each here; a store may
         answer it in one query that returns ids only (Neo4j does)."""
         wanted = list(dict.fromkeys(people))
         out = self.about_each(wanted, view, "family_member_of")
         into = self.about_each(wanted, view, "family_member_of", incoming=True)
-        return {p: {a.object for a in out[p] if a.object} | {a.subject for a in into[p]} for p in wanted}
+        return {p: frozenset([a.object for a in out[p] if a.object] + [a.subject for a in into[p]]) for p in wanted}
 
     # -- accountability: sharing decisions, acknowledgements, access notifications (append-only)
     @abc.abstractmethod

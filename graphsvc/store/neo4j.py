@@ -528,12 +528,12 @@ class Neo4jStore(GraphStore):
         return [PlacedChildren(context, kind, [ContextLink(child, how, when(at), agency, tuple(ids)) for child_links in links for child, how, at, agency, ids in child_links])
                 for context, kind, links in rows]
 
-    def families(self, people: Iterable[str], view: Optional[View]) -> dict[str, set[str]]:
+    def families(self, people: Iterable[str], view: Optional[View]) -> dict[str, frozenset[str]]:
         found: dict[str, set[str]] = {p: set() for p in people}
         if found:
             for person, relatives in self._view_read("families", view, ids=_padded(list(found))):
                 found[person].update(relatives)
-        return found
+        return {p: frozenset(relatives) for p, relatives in found.items()}
 
     def search(self, view: Optional[View], kinds: Iterable[str] = v.PEOPLE, name: Optional[str] = None, date_of_birth: Optional[str] = None, identifier: Optional[str] = None) -> list[str]:
         wanted = sorted(set(kinds))
