@@ -300,3 +300,24 @@ def test_the_timelines_are_settled_out_of_the_collectors_reach(tmp_path, monkeyp
                     assert s._timeline["lives_at"] is timeline and len(s.dated(None, ["lives_at"])) == 6
     finally:
         gc.unfreeze()
+
+
+def test_remembered_answers_cost_full_collections_nothing(tmp_path):
+    """What the embedded store remembers per reader (kinds, links, families) grows with every
+    wide query; held as assertions, each full collection walked all of it (~110 ms at large-la
+    after one wide sharedContexts). Held as strings, the collector stops tracking it."""
+    with EmbeddedStore(tmp_path / "s.db") as store:
+        for n in range(6):
+            kid(store, f"kid-{n}", agency="csc", scope="csc")
+        import_records(store, [link("kid-0", "family_member_of", f"kid-{n}", agency="csc", scope="csc", role="sibling") for n in range(1, 6)])
+        asked = [f"kid-{n}" for n in range(6)] + ["nobody"]
+        first = (store.kinds_of(asked, CSC), store.about_each(asked, CSC, "family_member_of"), store.families(asked, CSC))
+        gc.collect()
+        (memo,) = store._memos.values()
+        assert memo.families and all(memo.links.values())
+        for held in [memo.kinds, *memo.links.values(), memo.families]:
+            assert not gc.is_tracked(held), held
+            assert not any(gc.is_tracked(value) for value in held.values())
+        # and what is remembered answers as the first reads did, with the store's own assertions
+        assert (store.kinds_of(asked, CSC), store.about_each(asked, CSC, "family_member_of"), store.families(asked, CSC)) == first
+        assert store.about_each(["kid-0"], CSC, "family_member_of")["kid-0"][0] is first[1]["kid-0"][0]
