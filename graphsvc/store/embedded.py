@@ -22,7 +22,6 @@ from typing import Any, Callable, Iterable, Iterator, Optional, Sequence
 import networkx as nx
 
 from .. import vocabulary as v
-from ..vocabulary import CONTEXT_LINKS
 from datetime import datetime
 
 from .. import audit, heap
@@ -133,6 +132,12 @@ class _Timeline:
 
     def __init__(self, moments: list[datetime], seqs: "array[int]", assertions: list[Assertion]) -> None:
         self.moments, self.seqs, self.assertions = moments, seqs, assertions
+
+    def span(self, start: Optional[datetime], end: Optional[datetime]) -> slice:
+        """Where the entries with moments in [start, end] are."""
+        lo = 0 if start is None else bisect.bisect_left(self.moments, start)
+        hi = len(self.moments) if end is None else bisect.bisect_right(self.moments, end)
+        return slice(lo, hi)
 
 
 class _Memo:
@@ -463,11 +468,9 @@ class EmbeddedStore(GraphStore):
         with self.lock:  # a small append inserts into these lists in place
             for predicate in predicates:
                 timeline = self._timeline.get(predicate)
-                if timeline is None:
-                    continue
-                lo = 0 if start is None else bisect.bisect_left(timeline.moments, start)
-                hi = len(timeline.moments) if end is None else bisect.bisect_right(timeline.moments, end)
-                found.extend(zip(timeline.moments[lo:hi], timeline.seqs[lo:hi], timeline.assertions[lo:hi]))
+                if timeline is not None:
+                    at = timeline.span(start, end)
+                    found.extend(zip(timeline.moments[at], timeline.seqs[at], timeline.assertions[at]))
         found.sort(key=lambda entry: entry[:2])
         return self._current((a for _, _, a in found), view)
 
@@ -479,9 +482,7 @@ class EmbeddedStore(GraphStore):
             for predicate in predicates:
                 timeline = self._timeline.get(predicate)
                 if timeline is not None:
-                    lo = 0 if start is None else bisect.bisect_left(timeline.moments, start)
-                    hi = len(timeline.moments) if end is None else bisect.bisect_right(timeline.moments, end)
-                    found += timeline.assertions[lo:hi]
+                    found += timeline.assertions[timeline.span(start, end)]
         return found
 
     def context_links(self, view: Optional[View], kinds: Iterable[str], start: Optional[datetime], end: Optional[datetime], min_children: int) -> list[PlacedChildren]:
@@ -497,7 +498,7 @@ class EmbeddedStore(GraphStore):
             links[place].append(link)
         # Then the direct links: from a child to a place of a wanted kind (kinds are remembered
         # per reader, so asked first), checked further only at places reached by enough children.
-        unchecked = self._window(CONTEXT_LINKS, start, end)
+        unchecked = self._window(v.CONTEXT_LINKS, start, end)
         kind.update(self.kinds_of(({a.object for a in unchecked} | {a.subject for a in unchecked}) - kind.keys(), view))  # type: ignore[operator]
         candidates = [a for a in unchecked if kind.get(a.object) in wanted and kind.get(a.subject) == "child"]  # type: ignore[arg-type]
         reach: dict[str, set[str]] = {place: {l.child for l in place_links} for place, place_links in links.items()}
