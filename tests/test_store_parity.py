@@ -21,7 +21,7 @@ import scenario
 from conftest import need_neo4j
 from graphsvc import audit, demo
 from graphsvc.bulk import import_records
-from graphsvc.model import TRUSTED, AccessNotification, Acknowledgement, Assertion, SharingDecision, View, assertion_id, parse_time
+from graphsvc.model import TRUSTED, AccessNotification, Acknowledgement, Assertion, PlacedChildren, SharingDecision, View, assertion_id, parse_time
 from graphsvc.store import EmbeddedStore, StoreUnavailable
 from graphsvc.store.base import GraphStore
 from graphsvc.vocabulary import CONTEXT_KINDS
@@ -128,15 +128,15 @@ def compare_reads(e: GraphStore, n: GraphStore, views: list[Optional[View]], ext
                 checks += 1
         for start, end in windows:
             for kinds, least in ((CONTEXT_KINDS, 1), (CONTEXT_KINDS, 2), ({"venue", "address"}, 1)):
-                both((e, n), lambda s: placed_children(s, view, kinds, start, end, least))
+                both((e, n), lambda s: in_order(s.context_links(view, kinds, start, end, least)))
                 checks += 1
     both((e, n), lambda s: s.flagged(ids))
     return checks
 
 
-def placed_children(store: GraphStore, view: Optional[View], kinds: Iterable[str], start: Optional[datetime], end: Optional[datetime], least: int) -> list:
-    """context_links in a fixed order (the port leaves it open)."""
-    return sorted((p.context, p.kind, sorted(p.links)) for p in store.context_links(view, kinds, start, end, least))
+def in_order(placed: Iterable[PlacedChildren]) -> list:
+    """A context_links answer in a fixed order (the port leaves it open)."""
+    return sorted((p.context, p.kind, sorted(p.links)) for p in placed)
 
 
 def views_for(times: list[datetime], draw_auths: Iterable[frozenset[str]] = ()) -> list[Optional[View]]:
