@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import io
+import itertools
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Iterator
+from typing import IO, Any, Iterator
 
 from rich.console import Console
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
 
 from . import export, heap
-from .ingest import IngestError, RecordError, prepare, read_jsonl
+from .ingest import IngestError, RecordError, prepared, read_jsonl
 from .store.base import GraphStore
 
 PROGRESS_BYTES = 4 * 1024 * 1024  # below this a file imports too fast for a bar to help
@@ -37,11 +38,12 @@ def _lines(handle: IO[str], total: int, show: bool) -> Iterator[str]:
 
 
 def import_file(store: GraphStore, path: str | Path, progress: bool | None = None) -> ImportResult:
-    """Validate every line, then append everything in one transaction.
+    """Read, validate and append every line in one transaction, a chunk at a time
+    (ingest.prepared -> GraphStore.append_all).
 
     Raises IngestError naming every bad line and field; the store is then unchanged.
     """
-    with heap.paused():
+    with heap.paused(sweep=True):
         return _import_file(store, path, progress)
 
 
@@ -49,30 +51,43 @@ def _import_file(store: GraphStore, path: str | Path, progress: bool | None) -> 
     path = Path(path)
     size = path.stat().st_size
     show = progress if progress is not None else (size >= PROGRESS_BYTES and sys.stderr.isatty())
-    errors: list[RecordError] = []
+    unreadable: list[RecordError] = []
     with io.open(path, encoding="utf-8", errors="strict") as handle:
         try:
-            rows = list(read_jsonl(_lines(handle, size, show), errors))
+            rows = read_jsonl(_lines(handle, size, show), unreadable)
+            first = next(rows, None)
+            if first is not None and isinstance(first[1], dict) and first[1].get("type") in export.TYPES:
+                return _restore(store, [first, *rows], unreadable)
+            counted = _Counted(itertools.chain([first] if first else [], rows))
+            # Read, validated and written a chunk at a time; an error anywhere raises out of
+            # append_all and nothing is kept.
+            written = store.append_all(prepared(counted, store, unreadable=unreadable))
         except UnicodeDecodeError as exc:
             raise IngestError([RecordError(0, "$", f"file is not UTF-8: {exc.reason} at byte {exc.start}")]) from None
-    exported = [r for r in rows if isinstance(r[1], dict) and r[1].get("type") in export.TYPES]
-    if exported and not errors:
-        # A file written by `graphsvc export`: restore it verbatim.
-        if len(exported) != len(rows):
-            raise IngestError([RecordError(next(line for line, r in rows if not (isinstance(r, dict) and r.get("type") in export.TYPES)), "$.type",
-                                           "an export file cannot be mixed with new records")])
-        return ImportResult(records=len(rows), written=export.restore(store, exported))
-    try:
-        assertions = prepare(rows, store)
-    except IngestError as exc:
-        errors.extend(exc.errors)
-    if errors:  # every error in the file, not only the first
-        raise IngestError(sorted(errors, key=lambda e: e.line))
-    return ImportResult(records=len(rows), written=store.append(assertions))
+    return ImportResult(records=counted.count, written=written)
+
+
+def _restore(store: GraphStore, rows: list[tuple[int, Any]], unreadable: list[RecordError]) -> ImportResult:
+    """A file written by `graphsvc export` (its first record says so): restored verbatim."""
+    if unreadable:
+        raise IngestError(unreadable)
+    mixed = next((line for line, r in rows if not (isinstance(r, dict) and r.get("type") in export.TYPES)), None)
+    if mixed is not None:
+        raise IngestError([RecordError(mixed, "$.type", "an export file cannot be mixed with new records")])
+    return ImportResult(records=len(rows), written=export.restore(store, rows))
+
+
+class _Counted(Iterator[tuple[int, Any]]):
+    def __init__(self, rows: Iterator[tuple[int, Any]]):
+        self.rows, self.count = rows, 0
+
+    def __next__(self) -> tuple[int, Any]:
+        row = next(self.rows)
+        self.count += 1
+        return row
 
 
 def import_records(store: GraphStore, records: list[dict]) -> ImportResult:
     """Import records already in memory (demo data, tests)."""
     with heap.paused():
-        assertions = prepare(enumerate(records, start=1), store)
-        return ImportResult(records=len(records), written=store.append(assertions))
+        return ImportResult(records=len(records), written=store.append_all(prepared(enumerate(records, start=1), store)))

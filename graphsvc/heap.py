@@ -12,20 +12,33 @@ import gc
 from contextlib import contextmanager
 from typing import Iterator
 
+_swept = False  # the outermost pause began with a collection (see paused)
+
 
 @contextmanager
-def paused() -> Iterator[None]:
-    """No automatic collections inside; restored after (nested uses leave it to the outermost)."""
-    was_enabled = gc.isenabled()
+def paused(sweep: bool = False) -> Iterator[None]:
+    """No automatic collections inside; restored after (nested uses leave it to the outermost).
+
+    sweep: begin with a collection, for work that makes millions of objects (a bulk import):
+    then `settle` inside need not collect, which would walk all of them to free nothing."""
+    global _swept
+    outermost = gc.isenabled()
+    if outermost and sweep:
+        gc.collect()
     gc.disable()
+    if outermost:
+        _swept = sweep
     try:
         yield
     finally:
-        if was_enabled:
+        if outermost:
+            _swept = False
             gc.enable()
 
 
 def settle() -> None:
-    """Collect once, then move what survived (the projection) out of the collector's reach."""
-    gc.collect()
+    """Collect (unless the pause began with one: what bulk work makes forms no cycles), then
+    move what survived (the projection) out of the collector's reach."""
+    if not _swept:
+        gc.collect()
     gc.freeze()

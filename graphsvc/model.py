@@ -21,6 +21,21 @@ def utcnow() -> datetime:
 
 def parse_time(text: str) -> datetime:
     """ISO 8601 date or date-time; a date means its midnight UTC, a naive time means UTC."""
+    if text[-1:] == "Z" and "T" in text and text.count("Z") == 1:
+        # A UTC time spelled with "Z", as the stores (format_time) and agencies' systems write
+        # them and an import or an open reads millions of: one C call when that already gives
+        # what read_iso would (0.3 us, not 1.6).
+        try:
+            value = datetime.fromisoformat(text)
+            if value.tzinfo is timezone.utc and value.microsecond % 1000 == 0:
+                return value
+        except ValueError:
+            pass  # read_iso decides
+    return read_iso(text)
+
+
+def read_iso(text: str) -> datetime:
+    """parse_time without its shortcut: any ISO 8601 spelling."""
     value = datetime.fromisoformat(text.replace("Z", "+00:00")) if "T" in text or " " in text else datetime.fromisoformat(text + "T00:00:00+00:00")
     if value.tzinfo is None:
         value = value.replace(tzinfo=timezone.utc)
@@ -32,6 +47,8 @@ def parse_time(text: str) -> datetime:
 def format_time(value: datetime | None) -> str | None:
     if value is None:
         return None
+    if value.tzinfo is timezone.utc:  # as parse_time makes them: nothing to convert
+        return value.isoformat(timespec="milliseconds")[:-6] + "Z"
     return value.astimezone(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 

@@ -10,7 +10,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from graphsvc import bulk, heap
+from graphsvc import bulk, heap, model
 from graphsvc.bulk import import_records
 from graphsvc.model import Assertion, View, assertion_id, build_assertion, format_time, parse_time
 from graphsvc.scope import visible
@@ -224,17 +224,31 @@ def test_the_fast_constructor_makes_the_same_frozen_assertion(fields):
 
 
 @given(st.datetimes(min_value=datetime(1900, 1, 1), max_value=datetime(2200, 1, 1), timezones=st.sampled_from([timezone.utc, timezone(timedelta(hours=-5, minutes=-30))])),
-       st.sampled_from(["", "T", " ", "+01:00", "Z"]))
-def test_stored_times_read_back_as_parse_time_reads_them(when, variant):
-    """Opening a store reads times through a shortcut for the store's own spelling; it must
-    read every time text exactly as parse_time does, tzinfo included."""
+       st.sampled_from(["", "T", " ", "+01:00", "Z", "seconds", "micro", "junk"]), st.text(alphabet="0123456789-:.TWZ+ ", min_size=8, max_size=30))
+def test_times_read_and_written_through_the_shortcuts_as_in_general(when, variant, junk):
+    """parse_time and format_time take a shortcut for UTC times spelled with "Z"; every text
+    must read exactly as read_iso reads it, tzinfo included, or fail alike, and every time must
+    be written as the general conversion writes it."""
+    assert format_time(when) == when.astimezone(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
     text = format_time(when)
     if variant in ("T", " "):  # not the store's spelling: a date alone, or a space for the T
         text = text[:10] if variant == "T" else text.replace("T", " ")
+    elif variant in ("seconds", "micro"):  # other spellings with "Z", as agencies send them
+        utc = when.astimezone(timezone.utc)
+        text = utc.strftime("%Y-%m-%dT%H:%M:%SZ") if variant == "seconds" else utc.isoformat(timespec="microseconds")[:-6] + "Z"
+    elif variant == "junk":  # ending in Z, mostly not a time
+        text = junk + "Z"
     elif variant:
         text = text[:-1] + variant
-    read = embedded._Times()[text]
-    assert read == parse_time(text) and read.tzinfo is parse_time(text).tzinfo
+    try:
+        general = model.read_iso(text)
+    except ValueError:
+        with pytest.raises(ValueError):
+            parse_time(text)
+        return
+    read = parse_time(text)
+    assert read == general and read.tzinfo is general.tzinfo
+    assert embedded._Times()[text] == read
 
 
 def test_bulk_work_pauses_the_collector_and_restores_it():
@@ -252,8 +266,8 @@ def test_bulk_work_pauses_the_collector_and_restores_it():
 
 def test_an_import_runs_without_collections_and_reenables_them(store, monkeypatch):
     seen = []
-    real_prepare = bulk.prepare
-    monkeypatch.setattr(bulk, "prepare", lambda *a, **kw: (seen.append(gc.isenabled()), real_prepare(*a, **kw))[1])
+    real_prepared = bulk.prepared
+    monkeypatch.setattr(bulk, "prepared", lambda *a, **kw: (seen.append(gc.isenabled()), real_prepared(*a, **kw))[1])
     kid(store)
     assert seen == [False] and gc.isenabled()
 

@@ -28,6 +28,11 @@ class GraphStore(abc.ABC):
         """Append all or none, atomically and durably; returns how many were written.
         Assertions are never updated or deleted."""
 
+    def append_all(self, chunks: Iterable[Sequence[Assertion]]) -> int:
+        """As append, for assertions made while they are written (ingest.prepared): all the
+        chunks or none; if iterating raises, nothing is written and the error propagates."""
+        return self.append([a for chunk in chunks for a in chunk])
+
     # -- single reads
     @abc.abstractmethod
     def assertion(self, assertion_id: str, view: Optional[View] = None) -> Optional[Assertion]:

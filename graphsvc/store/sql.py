@@ -1,5 +1,7 @@
 """Every SQL statement the embedded store runs, in one place, always parameterised."""
 
+import operator
+
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS assertions (
     seq INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -25,9 +27,12 @@ CREATE TABLE IF NOT EXISTS assertions (
     retraction INTEGER NOT NULL,
     notify_owner INTEGER NOT NULL
 );
-CREATE INDEX IF NOT EXISTS assertions_subject ON assertions (subject, predicate);
-CREATE INDEX IF NOT EXISTS assertions_object ON assertions (object, predicate);
-CREATE INDEX IF NOT EXISTS assertions_source ON assertions (agency, source_ref);
+-- No other index: the store reads the log whole on open and answers from its projection, so
+-- an index by subject, object or source would be written on every import and never read.
+-- Files made before this had three; they go.
+DROP INDEX IF EXISTS assertions_subject;
+DROP INDEX IF EXISTS assertions_object;
+DROP INDEX IF EXISTS assertions_source;
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 
 -- Accountability records: JSON bodies, append-only like the assertions.
@@ -66,6 +71,8 @@ COLUMNS = (
     "retraction", "notify_owner",
 )
 
+# An assertion's attributes named by the columns, in their order (Assertion has each of them).
+FIELDS = operator.attrgetter(*COLUMNS)
 INSERT_ASSERTION = f"INSERT INTO assertions ({', '.join(COLUMNS)}) VALUES ({', '.join('?' for _ in COLUMNS)})"
 SELECT_LOG = f"SELECT {', '.join(COLUMNS)} FROM assertions WHERE seq > ? ORDER BY seq"  # 0: all of it
 COUNT = "SELECT count(*) FROM assertions"

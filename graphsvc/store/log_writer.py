@@ -1,0 +1,136 @@
+"""The SQLite half of a large append, in a process of its own.
+
+A bulk import validates records in Python on one core; this process inserts the rows already
+validated into the log on the other, all in one transaction that commits only when told to.
+If the importer stops or dies before that, the pipe closes and the transaction rolls back, so
+the log holds all of the import or none of it (EmbeddedStore.append_all).
+
+On stdin: pickled lists of assertions' fields (sql.FIELDS), then None to commit. On stdout,
+once: None when committed, or the error's text. The pipe runs between this package's own
+processes.
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+import pickle
+import queue
+import sqlite3
+import subprocess
+import sys
+import threading
+from pathlib import Path
+from typing import IO, Optional, Sequence
+
+from ..model import Assertion
+from . import sql
+
+
+
+class LogWriteError(sqlite3.DatabaseError):
+    """The writer process could not write the rows; nothing was committed. An sqlite3 error, as
+    the same failure of an append in this process would be."""
+
+
+class Writer:
+    """The importer's end: send assertions, then commit; leaving without committing rolls back."""
+
+    def __init__(self, path: Path):
+        package_root = str(Path(__file__).resolve().parents[2])
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in (package_root, os.environ.get("PYTHONPATH")) if p)}
+        self.process = subprocess.Popen([sys.executable, "-c", _MAIN, str(path)],
+                                        stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env)
+        self.failed = threading.Event()
+        self.queue: queue.SimpleQueue[Optional[bytes]] = queue.SimpleQueue()
+        self.feeder = threading.Thread(target=self._feed, name="log-writer-feed", daemon=True)
+        self.feeder.start()
+
+    def send(self, assertions: Sequence[Assertion]) -> None:
+        """Queue the assertions; a thread feeds the pipe, so the caller never waits for the
+        writer to finish the previous ones (the write itself lets go of the GIL). They travel
+        as tuples of their fields, which pickle at a third of an Assertion's cost; the writer
+        makes the rows, on its own core."""
+        if self.failed.is_set():
+            raise LogWriteError(self._reply() or "the log writer stopped")
+        self.queue.put(pickle.dumps(list(map(sql.FIELDS, assertions)), protocol=pickle.HIGHEST_PROTOCOL))
+
+    def _feed(self) -> None:
+        pipe = self.process.stdin
+        while (data := self.queue.get()) is not None:
+            if not self.failed.is_set():
+                try:
+                    pipe.write(data)  # type: ignore[union-attr]
+                except BrokenPipeError:  # it stopped early: its reply says why
+                    self.failed.set()
+        try:
+            pipe.close()  # type: ignore[union-attr]
+        except BrokenPipeError:
+            self.failed.set()
+
+    def _close_pipe(self, commit: bool) -> None:
+        if commit:
+            self.queue.put(pickle.dumps(None))
+        self.queue.put(None)
+        self.feeder.join()
+
+    def commit(self) -> None:
+        """Returns once the rows are committed; the writer goes on to checkpoint them into the
+        database file, and leaving the `with` waits for that."""
+        self._close_pipe(commit=True)
+        problem = self._reply()
+        if problem is not None:
+            raise LogWriteError(problem)
+
+    def _reply(self) -> Optional[str]:
+        try:
+            return pickle.load(self.process.stdout)  # type: ignore[arg-type]
+        except (EOFError, pickle.UnpicklingError):
+            return "the log writer stopped without a reply"
+
+    def __enter__(self) -> "Writer":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.feeder.is_alive():  # not committed: the writer reads the end of the pipe and rolls back
+            self._close_pipe(commit=False)
+        self.process.wait()
+        self.process.stdout.close()  # type: ignore[union-attr]
+
+
+def serve(path: str, rows_in: IO[bytes], reply_out: IO[bytes]) -> int:
+    from .embedded import connect, rows_of
+
+    gc.disable()  # what it makes is freed as it goes (no cycles); collections would walk it for nothing
+    db = connect(path)
+    try:
+        # The commit only appends to the WAL (durable there); copying the import into the
+        # database file, seconds for millions of rows, follows the reply (below), while the
+        # importer builds its projection.
+        db.execute("PRAGMA wal_autocheckpoint=0")
+        # The id index takes random inserts (ids are hashes): past the connection's usual cache
+        # (a quarter of a GiB, some 3 million assertions) each would read pages back. This
+        # process is short-lived; its cache goes with it.
+        db.execute("PRAGMA cache_size=-262144")
+        db.execute("BEGIN IMMEDIATE")
+        while (sent := pickle.load(rows_in)) is not None:
+            db.executemany(sql.INSERT_ASSERTION, rows_of(sent))
+        db.execute("COMMIT")
+        pickle.dump(None, reply_out)
+        reply_out.flush()
+        db.execute("PRAGMA wal_checkpoint(PASSIVE)")
+    except (EOFError, pickle.UnpicklingError):  # the importer gave up or died: nothing is kept
+        db.execute("ROLLBACK")
+        return 1
+    except sqlite3.Error as exc:
+        if db.in_transaction:
+            db.execute("ROLLBACK")
+            pickle.dump(f"{type(exc).__name__}: {exc}", reply_out)
+        return 1
+    finally:
+        db.close()
+    return 0
+
+
+# Not `-m`: the package imports this module before running it as __main__.
+_MAIN = "import sys; from graphsvc.store import log_writer; sys.exit(log_writer.serve(sys.argv[1], sys.stdin.buffer, sys.stdout.buffer))"

@@ -1,0 +1,184 @@
+"""A large import is written while it is validated (ingest.prepared -> GraphStore.append_all;
+on the embedded store by a writer process, store/log_writer.py) and is still all of the file
+or none of it. CHUNK is made small here so a few records make many chunks."""
+
+from __future__ import annotations
+
+import gc
+import json
+import sqlite3
+import weakref
+
+import pytest
+
+from graphsvc import heap, ingest
+from graphsvc.bulk import import_file
+from graphsvc.ingest import IngestError
+from graphsvc.model import assertion_id
+from graphsvc.store import EmbeddedStore, log_writer
+from records import entity, link
+
+
+@pytest.fixture
+def small_chunks(monkeypatch):
+    monkeypatch.setattr(ingest, "CHUNK", 4)
+
+
+@pytest.fixture
+def writers(monkeypatch):
+    """The writer processes started (the real ones, counted)."""
+    started = []
+    real = log_writer.Writer.__init__
+
+    def counted(self, path):
+        started.append(path)
+        real(self, path)
+
+    monkeypatch.setattr(log_writer.Writer, "__init__", counted)
+    return started
+
+
+def people(n):
+    when = "2026-01-01T10:00:00Z"  # not "now": two imports of the file must store the same rows
+    out = [entity(f"p-{i}", "adult", recorded_at=when, attributes={"name": f"Person {i}"}) for i in range(n)]
+    return out + [link(f"p-{i}", "associates_with", f"p-{i - 1}", recorded_at=when) for i in range(1, n)]
+
+
+def write(path, records):
+    path.write_text("".join(json.dumps(r) + "\n" for r in records))
+    return path
+
+
+def log_rows(db):
+    with sqlite3.connect(db) as conn:
+        return conn.execute("SELECT * FROM assertions ORDER BY seq").fetchall()
+
+
+def test_a_chunked_import_stores_what_one_append_stores(tmp_path, monkeypatch, writers):
+    path = write(tmp_path / "people.jsonl", people(25))
+    with EmbeddedStore(tmp_path / "whole.db") as whole:
+        assert import_file(whole, path).written == 25 * 2 + 24
+    assert writers == []  # one chunk: appended in this process
+    monkeypatch.setattr(ingest, "CHUNK", 4)
+    with EmbeddedStore(tmp_path / "chunked.db") as chunked:
+        assert import_file(chunked, path).written == 25 * 2 + 24
+        projected = list(chunked.log())
+        assert chunked.count() == 74 and chunked.kind_of("p-24") == "adult"
+        assert {a.id for a in chunked.about("p-3", None)} == {a.id for a in projected if a.subject == "p-3"}
+    assert len(writers) == 1
+    assert log_rows(tmp_path / "chunked.db") == log_rows(tmp_path / "whole.db")
+    with EmbeddedStore(tmp_path / "chunked.db") as reopened:
+        assert list(reopened.log()) == projected
+        assert import_file(reopened, path).written == 0  # re-importing, chunk by chunk, finds every one
+
+
+def test_an_error_after_chunks_were_written_leaves_nothing(store, tmp_path, small_chunks):
+    records = people(20) + [link("p-19", "associates_with", "p-nobody")]
+    with pytest.raises(IngestError, match=r"line 40: \$\.object: unknown object entity 'p-nobody'") as caught:
+        import_file(store, write(tmp_path / "bad-at-the-end.jsonl", records))
+    assert len(caught.value.errors) == 1
+    assert store.count() == 0 and list(store.log()) == []
+    if isinstance(store, EmbeddedStore):
+        assert log_rows(store.path) == []
+        with EmbeddedStore(store.path) as reopened:
+            assert reopened.count() == 0
+
+
+def test_every_error_is_named_even_after_the_first_stopped_the_writing(store, tmp_path, small_chunks):
+    """A clash with a stored assertion is found as its chunk is handed out; after an earlier
+    error nothing is handed out any more, and the clash must still be named."""
+    stored = entity("p-0", "adult", attributes={"name": "Person 0"})
+    import_file(store, write(tmp_path / "first.jsonl", [stored]))
+    records = [link("p-0", "associates_with", "p-nobody")] + people(12)[1:] + [{**stored, "attributes": {"name": "Someone else"}}]
+    with pytest.raises(IngestError) as caught:
+        import_file(store, write(tmp_path / "second.jsonl", records))
+    named = [(e.line, e.message) for e in caught.value.errors]
+    assert named[0] == (1, "unknown object entity 'p-nobody'")
+    assert named[1][0] == len(records) and "already recorded with different content" in named[1][1]
+    assert len(named) == 2 and store.count() == 2  # p-0's kind and name, from the first import
+
+
+def test_a_writer_that_cannot_write_leaves_nothing_and_says_why(tmp_path, small_chunks, writers):
+    """The writer process fails part-way (here: a row already in the log, put there behind the
+    store's back); the import raises its reason and neither the log nor the projection changes."""
+    records = people(10)
+    db = tmp_path / "store.db"
+    with EmbeddedStore(db) as store:
+        clash = assertion_id("police", records[7]["source_ref"], "kind")
+        with sqlite3.connect(db) as conn:
+            row = (clash, "p-7", "kind", None, '"adult"', None, None, None, "2026-01-01T00:00:00.000Z", "x", "police", "x", "observed", "fact", None, None, "", "permitted", None, 0, 0)
+            conn.execute(f"INSERT INTO assertions ({', '.join(log_writer.sql.COLUMNS)}) VALUES ({', '.join('?' * len(row))})", row)
+        with pytest.raises(log_writer.LogWriteError, match="UNIQUE constraint failed: assertions.id"):
+            import_file(store, write(tmp_path / "people.jsonl", records))
+        assert len(writers) == 1
+        assert store.count() == 0 and store.kind_of("p-0") is None
+    assert [r[1] for r in log_rows(db)] == [clash]
+
+
+def test_a_writer_killed_part_way_leaves_nothing(tmp_path, small_chunks, monkeypatch):
+    real_send = log_writer.Writer.send
+    sent = []
+
+    def send_then_kill(self, assertions):
+        real_send(self, assertions)
+        sent.append(len(assertions))
+        if len(sent) == 2:
+            self.process.kill()
+            self.process.wait()
+
+    monkeypatch.setattr(log_writer.Writer, "send", send_then_kill)
+    db = tmp_path / "store.db"
+    with EmbeddedStore(db) as store:
+        with pytest.raises(log_writer.LogWriteError, match="stopped"):
+            import_file(store, write(tmp_path / "people.jsonl", people(30)))
+        assert store.count() == 0
+    assert log_rows(db) == []
+
+
+def test_a_swept_pause_lets_settle_skip_its_collection_and_lose_nothing():
+    """Bulk import pauses with sweep: garbage made before is collected as the pause begins, so
+    settle only freezes (a collection then would walk every new object to free nothing)."""
+
+    class Node:
+        pass
+
+    def cycle():
+        a, b = Node(), Node()
+        a.other, b.other = b, a
+        return weakref.ref(a)
+
+    try:
+        before = cycle()
+        with heap.paused(sweep=True):
+            assert before() is None  # collected as the pause began
+            during = cycle()
+            heap.settle()
+            assert during() is not None  # not collected: settle only froze
+        gc.unfreeze()
+        gc.collect()
+        assert during() is None
+        with heap.paused():
+            unswept = cycle()
+            heap.settle()  # no sweep at the start: settle collects first
+            assert unswept() is None
+    finally:
+        gc.unfreeze()
+
+
+def test_unreadable_lines_after_chunks_were_written_leave_nothing(store, tmp_path, small_chunks):
+    """Lines are read as they are validated: a line that is not strict JSON, after many chunks
+    went to the writer, is named with every other error and nothing is kept. Strict: NaN and
+    a lone surrogate are refused (one would be a number no record takes, the other a string
+    SQLite cannot store)."""
+    lines = [json.dumps(r) for r in people(15)]
+    lines[20:20] = ['{"type": "entity", "id": "x", "kind": NaN}']
+    lines += ['{"type": "entity",', json.dumps(entity("p-ok", "adult")), '"\\ud800"', json.dumps(link("p-ok", "associates_with", "p-none"))]
+    path = tmp_path / "unreadable.jsonl"
+    path.write_text("\n".join(lines) + "\n")
+    with pytest.raises(IngestError) as caught:
+        import_file(store, path)
+    named = [(e.line, e.message) for e in caught.value.errors]
+    assert [line for line, _ in named] == [21, 31, 33, 34]
+    assert all(m.startswith("not valid JSON") for _, m in named[:3]) and "column" in named[1][1]
+    assert named[3][1] == "unknown object entity 'p-none'"
+    assert store.count() == 0
