@@ -182,3 +182,20 @@ def test_unreadable_lines_after_chunks_were_written_leave_nothing(store, tmp_pat
     assert all(m.startswith("not valid JSON") for _, m in named[:3]) and "column" in named[1][1]
     assert named[3][1] == "unknown object entity 'p-none'"
     assert store.count() == 0
+
+
+def test_a_writer_that_cannot_begin_says_why(tmp_path, small_chunks):
+    """Another process holds the log's write lock for longer than SQLite waits: the writer
+    cannot begin its transaction, and the import says so instead of "stopped"."""
+    db = tmp_path / "store.db"
+    with EmbeddedStore(db) as store:
+        holder = sqlite3.connect(db, isolation_level=None)
+        holder.execute("BEGIN IMMEDIATE")
+        try:
+            with pytest.raises(log_writer.LogWriteError, match="database is locked"):
+                import_file(store, write(tmp_path / "people.jsonl", people(10)))
+        finally:
+            holder.execute("ROLLBACK")
+            holder.close()
+        assert store.count() == 0
+        assert import_file(store, tmp_path / "people.jsonl").written == 10 * 2 + 9  # and once free, it imports

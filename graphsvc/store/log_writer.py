@@ -102,33 +102,33 @@ def serve(path: str, rows_in: IO[bytes], reply_out: IO[bytes]) -> int:
     from .embedded import connect, rows_of
 
     gc.disable()  # what it makes is freed as it goes (no cycles); collections would walk it for nothing
-    db = connect(path)
+    db: Optional[sqlite3.Connection] = None
+    replied = False
     try:
+        db = connect(path)
         # The commit only appends to the WAL (durable there); copying the import into the
         # database file, seconds for millions of rows, follows the reply (below), while the
         # importer builds its projection.
         db.execute("PRAGMA wal_autocheckpoint=0")
-        # The id index takes random inserts (ids are hashes): past the connection's usual cache
-        # (a quarter of a GiB, some 3 million assertions) each would read pages back. This
-        # process is short-lived; its cache goes with it.
-        db.execute("PRAGMA cache_size=-262144")
         db.execute("BEGIN IMMEDIATE")
         while (sent := pickle.load(rows_in)) is not None:
             db.executemany(sql.INSERT_ASSERTION, rows_of(sent))
         db.execute("COMMIT")
         pickle.dump(None, reply_out)
         reply_out.flush()
+        replied = True
         db.execute("PRAGMA wal_checkpoint(PASSIVE)")
     except (EOFError, pickle.UnpicklingError):  # the importer gave up or died: nothing is kept
-        db.execute("ROLLBACK")
         return 1
-    except sqlite3.Error as exc:
-        if db.in_transaction:
-            db.execute("ROLLBACK")
+    except sqlite3.Error as exc:  # the importer hears why, unless it has heard "committed"
+        if not replied:
             pickle.dump(f"{type(exc).__name__}: {exc}", reply_out)
-        return 1
+        return 0 if replied else 1
     finally:
-        db.close()
+        if db is not None:
+            if db.in_transaction:
+                db.execute("ROLLBACK")
+            db.close()
     return 0
 
 
