@@ -321,7 +321,8 @@ def generate_data(scale: str, seed: int, path: Path) -> dict[str, Any]:
 
 
 def bench_ingest(store, data: Path) -> dict[str, Any]:
-    """The real importer, end to end: read and validate every line, prepare, one atomic append."""
+    """The real importer, end to end: every line read, validated and appended, a chunk at a
+    time, in one all-or-nothing write (bulk.import_file)."""
     from .bulk import import_file
     from .ingest import CHUNK
 

@@ -27,7 +27,6 @@ from ..model import Assertion
 from . import sql
 
 
-
 class LogWriteError(sqlite3.DatabaseError):
     """The writer process could not write the rows; nothing was committed. An sqlite3 error, as
     the same failure of an append in this process would be."""
