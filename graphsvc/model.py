@@ -139,6 +139,17 @@ def _built_unfrozen(cls: type) -> Callable[..., Any]:
 
 # Assertion(...) with the same arguments, for the paths that make millions (opening a store, import).
 build_assertion: Callable[..., Assertion] = _built_unfrozen(Assertion)
+FIELD_NAMES = tuple(f.name for f in fields(Assertion))
+
+
+class Chunk(list[Assertion]):
+    """Assertions handed out together by an import (ingest.prepared), with `fields`: each
+    one's field values in FIELD_NAMES order, the tuple it was built from, so a store that sends
+    them elsewhere (EmbeddedStore.append_all's writer) need not take each apart again."""
+
+    def __init__(self, assertions: list[Assertion], fields: list[tuple[Any, ...]]):
+        super().__init__(assertions)
+        self.fields = fields
 
 
 # Attributes whose value is the moment they describe (an event's time).

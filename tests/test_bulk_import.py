@@ -14,8 +14,8 @@ import pytest
 from graphsvc import heap, ingest
 from graphsvc.bulk import import_file
 from graphsvc.ingest import IngestError
-from graphsvc.model import assertion_id
-from graphsvc.store import EmbeddedStore, log_writer
+from graphsvc.model import Assertion, assertion_id
+from graphsvc.store import EmbeddedStore, log_writer, sql
 from records import entity, link
 
 
@@ -199,3 +199,18 @@ def test_a_writer_that_cannot_begin_says_why(tmp_path, small_chunks):
             holder.close()
         assert store.count() == 0
         assert import_file(store, tmp_path / "people.jsonl").written == 10 * 2 + 9  # and once free, it imports
+
+
+def test_chunks_carry_the_fields_of_exactly_the_assertions_they_hand_out(tmp_path, small_chunks):
+    """The writer inserts Chunk.fields, not the assertions: they must stay paired, also when a
+    chunk drops assertions stored already (a file imported again, with new records in it)."""
+    records = people(12)
+    stored = records[:12:3]  # every third person, in different chunks
+    with EmbeddedStore(tmp_path / "s.db") as store:
+        import_file(store, write(tmp_path / "first.jsonl", stored))
+        chunks = list(ingest.prepared(enumerate(records, start=1), store))
+    handed = [a for c in chunks for a in c]
+    assert len(handed) == len({a.id for a in handed}) == 12 * 2 + 11 - 2 * len(stored)
+    for chunk in chunks:
+        assert chunk.fields == [sql.FIELDS(a) for a in chunk]
+        assert [Assertion(*f) for f in chunk.fields] == list(chunk)

@@ -6,10 +6,12 @@ import dataclasses
 import json
 
 import pytest
+from hypothesis import given, settings, strategies as st
 
+from graphsvc import ingest, vocabulary as v
 from graphsvc.bulk import import_file, import_records
 from graphsvc.ingest import IngestError, Provenance
-from graphsvc.model import Assertion, assertion_id
+from graphsvc.model import Assertion, assertion_id, parse_time
 from records import entity, event, link, retraction, value
 
 
@@ -163,3 +165,25 @@ def test_provenance_fields_are_in_the_order_an_assertion_takes_them():
     # Batch._put passes them on positionally.
     assertion_fields = [f.name for f in dataclasses.fields(Assertion)]
     assert list(Provenance._fields[:12]) == assertion_fields[6:18] and Provenance._fields[12] == "notify_owner"
+
+
+def _date_check_without_shortcut(text: str) -> str | None:
+    """What _check_value said of a date before _plain_date (kept here to compare)."""
+    try:
+        parse_time(text)
+    except ValueError:
+        return "is not a valid date (ISO 8601)"
+    return None if len(text) == 10 else "must be a date (YYYY-MM-DD)"
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.one_of(
+    st.dates().map(str),
+    st.dates().map(lambda d: d.strftime("%Y%m%d")),  # ISO 8601 too, but not YYYY-MM-DD
+    st.dates().map(lambda d: d.strftime("%G-W%V-%u")),  # a week date: ten characters
+    st.text(alphabet="0123456789-WTZ +:.", min_size=8, max_size=12),
+    st.from_regex(r"\d{4}-\d{2}-\d{2}", fullmatch=True),
+    st.text(max_size=12),
+))
+def test_the_date_shortcut_answers_as_the_full_reading(text):
+    assert ingest._check_value(v.PREDICATES["date_of_birth"], text) == _date_check_without_shortcut(text)

@@ -2,6 +2,8 @@
 
 import operator
 
+from ..model import FIELD_NAMES
+
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS assertions (
     seq INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -64,14 +66,11 @@ BEGIN SELECT RAISE(ABORT, '{table} is append-only'); END;"""
     for table in APPEND_ONLY
 )
 
-COLUMNS = (
-    "id", "subject", "predicate", "object", "value", "role", "valid_from", "valid_to",
-    "recorded_at", "recorded_by", "agency", "source_ref", "method", "status",
-    "source_reliability", "information_confidence", "scope", "handling", "supersedes",
-    "retraction", "notify_owner",
-)
+# The log's columns are the Assertion's fields, in its order (so model.Chunk.fields are rows'
+# worth of values as they stand).
+COLUMNS = FIELD_NAMES
 
-# An assertion's attributes named by the columns, in their order (Assertion has each of them).
+# An assertion's field values, in the columns' order.
 FIELDS = operator.attrgetter(*COLUMNS)
 INSERT_ASSERTION = f"INSERT INTO assertions ({', '.join(COLUMNS)}) VALUES ({', '.join('?' for _ in COLUMNS)})"
 SELECT_LOG = f"SELECT {', '.join(COLUMNS)} FROM assertions WHERE seq > ? ORDER BY seq"  # 0: all of it
