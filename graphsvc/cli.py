@@ -23,8 +23,11 @@ def _store(args: argparse.Namespace):
 
 
 def cmd_import(args: argparse.Namespace) -> int:
+    import sqlite3
+
     from .bulk import import_file
     from .ingest import IngestError
+    from .store.base import StoreUnavailable
     with _store(args) as store:
         try:
             result = import_file(store, args.file, progress=None if not args.no_progress else False)
@@ -34,6 +37,11 @@ def cmd_import(args: argparse.Namespace) -> int:
             return 1
         except OSError as exc:
             print(f"import failed: {exc}", file=sys.stderr)
+            return 1
+        except (sqlite3.Error, StoreUnavailable) as exc:
+            # The records were good; the store could not take them (a log locked by another
+            # writer, a full disk, Neo4j gone). Its reason, not a traceback.
+            print(f"import failed: {args.file}: the store could not write it ({exc}); nothing was written", file=sys.stderr)
             return 1
         audit_write(store, f"import: {Path(args.file).name}", f"ok: {result.records} records, {result.written} new assertions")
     print(f"imported {args.file}: {result.records} records, {result.written} new assertions")

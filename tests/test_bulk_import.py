@@ -7,6 +7,8 @@ from __future__ import annotations
 import gc
 import json
 import sqlite3
+import subprocess
+import sys
 import weakref
 
 import pytest
@@ -214,3 +216,24 @@ def test_chunks_carry_the_fields_of_exactly_the_assertions_they_hand_out(tmp_pat
     for chunk in chunks:
         assert chunk.fields == [sql.FIELDS(a) for a in chunk]
         assert [Assertion(*f) for f in chunk.fields] == list(chunk)
+
+
+@pytest.mark.parametrize("many", [False, True], ids=["in-process", "writer-process"])
+def test_the_cli_says_why_a_store_could_not_write_and_writes_nothing(tmp_path, many):
+    """A log locked by another writer: `graphsvc import` names the reason, without a traceback."""
+    db = tmp_path / "s.db"
+    EmbeddedStore(db).close()
+    path = write(tmp_path / "people.jsonl", people(3000 if many else 3))  # 5,999 records: two chunks
+    holder = sqlite3.connect(db, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        run = subprocess.run([sys.executable, "-m", "graphsvc.cli", "import", str(path), "--db", str(db), "--no-progress"],
+                             capture_output=True, text=True, timeout=120)
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert run.returncode == 1
+    said = run.stderr
+    assert "the store could not write it (" in said and "database is locked" in said and "nothing was written" in said
+    assert "Traceback" not in said
+    assert log_rows(db) == []
