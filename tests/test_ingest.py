@@ -9,7 +9,7 @@ import json
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from graphsvc import ingest, vocabulary as v
+from graphsvc import demo, ingest, records as record_types, vocabulary as v
 from graphsvc.bulk import import_file, import_records
 from graphsvc.ingest import IngestError, Provenance
 from graphsvc.model import Assertion, assertion_id, parse_time
@@ -207,8 +207,6 @@ _JSON = st.recursive(
 def near_valid_records(draw):
     """A record type's example with a few of its fields (or its attributes' or participants')
     changed, removed or added: JSON values only, as read_jsonl and the API hand them over."""
-    from graphsvc import records as record_types
-
     kind = draw(st.sampled_from(sorted(record_types.RECORD_TYPES)))
     record = json.loads(json.dumps(draw(st.sampled_from(record_types.RECORD_TYPES[kind]["examples"]))))
     names = sorted(record_types.RECORD_TYPES[kind]["properties"]) + ["extra"]
@@ -238,8 +236,6 @@ def test_the_fast_schema_check_never_passes_what_jsonschema_refuses(case):
 
 def test_the_fast_schema_check_passes_good_records():
     """Else every record would take jsonschema's slow way (right, but five times the cost)."""
-    from graphsvc import demo, records as record_types
-
     good = [r for kind in record_types.RECORD_TYPES for r in record_types.RECORD_TYPES[kind]["examples"]] + list(itertools.islice(demo.generate("small", seed=3), 3000))
     assert good and all(ingest.schema_says_yes(r["type"], r) for r in good)
 
