@@ -7,9 +7,9 @@ else, provenance included, is unchanged, so patterns and traces still work.
 
 from __future__ import annotations
 
-from typing import Optional
+from typing import Iterable, Optional
 
-from .model import Assertion, View
+from .model import Assertion, Entity, View
 from .principal import Principal, Pseudonyms
 from .store.base import GraphStore
 from .vocabulary import PEOPLE
@@ -24,11 +24,50 @@ class Disclosure:
         self.store = store
         self.view = view
         self._kinds: dict[str, Optional[str]] = {}
+        self._names: dict[str, list[Assertion]] = {}
+        self._mentioned: dict[str, None] = {}  # ids an answer holds whose kind is not yet read
+        self._unnamed: dict[str, None] = {}  # ids of a known kind whose names are not yet read
+
+    def mention(self, entity_id: str) -> None:
+        """An answer holds this entity: its kind and label, if asked for, are read with those of
+        every other entity mentioned so far (prepare), not one at a time."""
+        if entity_id not in self._kinds:
+            self._mentioned[entity_id] = None
 
     def kind(self, entity_id: str) -> Optional[str]:
         if entity_id not in self._kinds:
-            self._kinds[entity_id] = self.store.kind_of(entity_id, self.view)
+            if entity_id in self._mentioned:
+                mentioned, self._mentioned = self._mentioned, {}
+                self.prepare(mentioned)
+            else:
+                self._kinds[entity_id] = self.store.kind_of(entity_id, self.view)
         return self._kinds[entity_id]
+
+    def learn(self, entity: Entity) -> None:
+        """Take an entity's kind and names from a read of it (store.entity, under this view),
+        so labelling it asks the store nothing more."""
+        self._kinds[entity.id] = entity.kind
+        self._names[entity.id] = [a for a in entity.assertions if a.predicate == "name"]
+
+    def prepare(self, entity_ids: Iterable[str]) -> None:
+        """The kinds of many entities in one read; their names, if a label is asked for, in one
+        more (one read each would be a round trip each on Neo4j)."""
+        todo = [i for i in dict.fromkeys(entity_ids) if i not in self._kinds]
+        if not todo:
+            return
+        kinds = self.store.kinds_of(todo, self.view)
+        self._kinds.update((i, kinds.get(i)) for i in todo)
+        hidden = PEOPLE if self.principal.pseudonymous else frozenset()  # labelled by pseudonym, never by name
+        self._unnamed.update((i, None) for i in todo if i in kinds and kinds[i] not in hidden and i not in self._names)
+
+    def _names_of(self, entity_id: str) -> list[Assertion]:
+        if entity_id not in self._names:
+            if entity_id in self._unnamed:
+                unnamed, self._unnamed = self._unnamed, {}
+                self._names.update(self.store.about_each(unnamed, self.view, "name"))
+            else:
+                self._names[entity_id] = self.store.about(entity_id, self.view, ["name"])
+        return self._names[entity_id]
 
     def assertion(self, a: Assertion) -> Assertion:
         if not self.principal.pseudonymous or a.predicate not in IDENTIFYING or a.retraction:
@@ -49,5 +88,5 @@ class Disclosure:
             return None
         if self.principal.pseudonymous and kind in PEOPLE:
             return self.pseudonyms.of(entity_id, kind)
-        names = sorted(self.store.about(entity_id, self.view, ["name"]), key=lambda a: (a.recorded_at, a.id))
+        names = sorted(self._names_of(entity_id), key=lambda a: (a.recorded_at, a.id))
         return str(names[0].value) if names else None

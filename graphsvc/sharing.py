@@ -10,7 +10,8 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Iterable, Optional
+from types import MappingProxyType
+from typing import Iterable, Mapping, Optional
 
 from . import vocabulary as v
 from .errors import BadInput, NotFound
@@ -132,13 +133,19 @@ def _acks_by_decision(store: GraphStore) -> dict[str, list[Acknowledgement]]:
     return out
 
 
-def notify_owners(store: GraphStore, principal: Principal, returned: Iterable[str]) -> list[AccessNotification]:
-    """When another agency's user is shown a flagged assertion, tell its owner (as CP-IS does)."""
+def notify_owners(store: GraphStore, principal: Principal, returned: Iterable[str], held: Mapping[str, Assertion] = MappingProxyType({})) -> list[AccessNotification]:
+    """When another agency's user is shown a flagged assertion, tell its owner (as CP-IS does).
+
+    `held`: returned assertions the caller already has whole (the flag is part of an assertion,
+    which never changes), so the store is asked only about the others."""
     now = utcnow()
+    returned = sorted(set(returned))
+    flagged = [held[i] for i in returned if i in held and held[i].notify_owner]
+    flagged += store.flagged(i for i in returned if i not in held)
     notes = [
         AccessNotification(id=f"n-{uuid.uuid4().hex[:24]}", assertion_id=a.id, owner_agency=a.agency, viewer=principal.subject,
                            viewer_agency=principal.agency, purpose=principal.purpose, at=now)
-        for a in store.flagged(returned)
+        for a in sorted(flagged, key=lambda a: a.id)
         if a.agency != principal.agency
     ]
     store.append_access(notes)

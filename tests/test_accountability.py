@@ -13,7 +13,7 @@ from prov.model import ProvDocument
 import scenario
 from graphsvc.bulk import import_records
 from graphsvc.model import assertion_id
-from records import entity, value
+from records import entity, event, value
 
 LINKS = 'query($id: ID!, $asOf: DateTime) { person(id: $id, asOf: $asOf) { links { assertion { id } } } }'
 DECIDE = """mutation($d: SharingDecisionInput!) { recordSharingDecision(decision: $d) {
@@ -120,6 +120,19 @@ def test_owner_is_notified_exactly_when_another_agency_views_a_flagged_assertion
     assert notes == [{"assertionId": flagged_id, "viewer": "sw-3", "viewerAgency": "csc", "purpose": "child protection enquiry"}]
     assert world.data(accesses, agency="csc", auths=["csc"])["accessesToMyRecords"] == []
 
+
+
+def test_owner_is_notified_of_flagged_assertions_an_answer_names_by_id_only(world, store):
+    """A chronology entry carries the ids of the assertions it rests on, not the assertions:
+    which of those are flagged is the store's to say, and their owner is told."""
+    import_records(store, [event("ed-1", "hospital_attendance", "2026-01-20T10:00:00Z", agency="health", source_ref="ED-1", notify_owner=True,
+                                 recorded_at="2026-01-20T12:00:00Z", participants=[{"id": "child-1", "role": "subject"}])])
+    q = 'query($id: ID!) { chronology(personId: $id) { items { eventId assertionIds } } }'
+    items = world.data(q, {"id": "child-1"}, agency="csc", auths=["csc"], sub="sw-4", purpose="child protection enquiry")["chronology"]["items"]
+    shown = {i for item in items if item["eventId"] == "ed-1" for i in item["assertionIds"]}
+    assert shown
+    notes = world.data('query { accessesToMyRecords { assertionId viewer viewerAgency } }', agency="health", auths=["health"])["accessesToMyRecords"]
+    assert {n["assertionId"] for n in notes} == shown and {(n["viewer"], n["viewerAgency"]) for n in notes} == {("sw-4", "csc")}
 
 def test_the_audit_entry_names_what_the_answer_held_not_what_it_could_have(world):
     """Asking for a person's attributes does not put their links in the audit log (nor tell

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import collections
 import time
 
 import jwt
@@ -226,3 +227,27 @@ def test_correct_and_retract(world):
     # Another agency cannot correct police's record, and cannot even find a hidden one.
     assert world.error_code('mutation($id: ID!) { correctAssertion(assertionId: $id, value: "x") { id } }', {"id": scenario.HEALTH_DOB}, auths=["health", "police"]) == "BAD_USER_INPUT"
     assert world.error_code('mutation($id: ID!) { retractAssertion(assertionId: $id, reason: "x") { id } }', {"id": scenario.INTEL}, agency="csc", auths=["csc"]) == "NOT_FOUND"
+
+
+def test_the_entities_an_answer_mentions_are_kinded_and_labelled_together(world, monkeypatch):
+    """The entities at the far end of a person's links get their kinds from one kinds_of and
+    their names from one about_each, however many there are (a read each was a round trip
+    each on Neo4j); the person's own kind and label come from the read of the person."""
+    store = world.service.store
+    calls: collections.Counter[str] = collections.Counter()
+    for name in ("kind_of", "about", "kinds_of", "about_each"):
+        real = getattr(store, name)
+        monkeypatch.setattr(store, name, lambda *a, _real=real, _name=name, **k: (calls.update([_name]), _real(*a, **k))[1])
+
+    def reads(query: str) -> tuple[collections.Counter[str], dict]:
+        calls.clear()
+        person = world.data(query, {"id": "child-1"}, auths=SHARED_AUTHS)["person"]
+        return collections.Counter(calls), person
+
+    bare, _ = reads('query($id: ID!) { person(id: $id) { links { other { id } } } }')
+    labelled, person = reads('query($id: ID!) { person(id: $id) { id kind label links { other { id kind label } } } }')
+    others = {l["other"]["id"]: (l["other"]["kind"], l["other"]["label"]) for l in person["links"]}
+    assert len(others) >= 3 and (person["kind"], person["label"]) == ("child", "Robin Testperson")
+    assert others["adult-1"] == ("adult", "Dale Madeup") and others["contact-1"][0] == "contact"
+    extra = labelled - bare
+    assert extra == collections.Counter({"kinds_of": 1, "about_each": 1}), (bare, labelled)

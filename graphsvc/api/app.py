@@ -237,7 +237,7 @@ def create_app(service: Service) -> Starlette:
             "outcome": f"{status} " + (",".join(codes) if codes else "OK"),
         })
         if principal is not None and returned:
-            notify_owners(service.store, principal, returned)
+            notify_owners(service.store, principal, returned, context.held if context is not None else {})
 
     def _execute(method: str, context: Context, media: str, query: str, variables: Optional[dict[str, Any]], operation: Optional[str]) -> Outcome:
         allowed = {OperationType.QUERY} if method == "GET" else {OperationType.QUERY, OperationType.MUTATION}

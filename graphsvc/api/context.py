@@ -31,6 +31,9 @@ class Context:
     store: GraphStore
     pseudonyms: Pseudonyms
     returned: set[str] = field(default_factory=set)  # assertion ids shown, for the audit log
+    # The shown assertions this context holds whole: their owners are told of a view without
+    # asking the store which of them are flagged (sharing.notify_owners).
+    held: dict[str, DomainAssertion] = field(default_factory=dict)
     operations: list[str] = field(default_factory=list)  # the operations asked for, for the audit log
 
     def view(self, as_of: Optional[datetime] = None, valid_at: Optional[datetime] = None) -> View:
@@ -45,12 +48,16 @@ class Context:
 
     def show(self, a: DomainAssertion, disclosure: Optional[Disclosure] = None) -> types.Assertion:
         self.returned.add(a.id)
+        self.held[a.id] = a
         d = disclosure or self.disclosure(self.principal.view())
         return types.Assertion.of(d.assertion(a))
 
     def entity(self, e: DomainEntity, view: View) -> types.Entity:
         d = self.disclosure(view)
-        self.returned.update(a.id for a in e.assertions if a.predicate == KIND)
+        d.learn(e)
+        kinds = [a for a in e.assertions if a.predicate == KIND]
+        self.returned.update(a.id for a in kinds)
+        self.held.update((a.id, a) for a in kinds)
         return types.Entity(id=strawberry.ID(e.id), kind=e.kind, label=d.label(e.id), shown=types.EntityShown(self, e, d))
 
     def attributes(self, e: DomainEntity, d: Disclosure) -> list[types.Assertion]:
@@ -60,7 +67,7 @@ class Context:
         return [
             types.Link(
                 predicate=a.predicate, role=a.role, direction=direction,
-                other=types.EntityRef(id=strawberry.ID(other), kind=d.kind(other), label=d.label(other)),
+                other=types.EntityRef.of(d, other),
                 assertion=self.show(a, d),
             )
             for direction, group in ((types.Direction.OUT, e.links), (types.Direction.IN, e.incoming))

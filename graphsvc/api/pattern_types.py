@@ -22,7 +22,7 @@ ID = strawberry.ID
 
 
 def ref(d: Disclosure, entity_id: str) -> EntityRef:
-    return EntityRef(id=ID(entity_id), kind=d.kind(entity_id), label=d.label(entity_id))
+    return EntityRef.of(d, entity_id)
 
 
 def ids(c: "Context", assertion_ids: tuple[str, ...]) -> list[strawberry.ID]:

@@ -47,7 +47,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Optional, Sequence
 
-from neo4j import GraphDatabase, ManagedTransaction
+from neo4j import READ_ACCESS, WRITE_ACCESS, GraphDatabase, ManagedTransaction
 from neo4j.exceptions import (
     AuthError,
     ConnectionAcquisitionTimeoutError,
@@ -277,10 +277,10 @@ class Neo4jStore(GraphStore):
             return StoreUnavailable(f"Neo4j at {self.uri} refused the credentials (check NEO4J_USER / NEO4J_PASSWORD): {_first_line(exc)}")
         return StoreUnavailable(f"Neo4j at {self.uri} (database {self.database!r}) is unavailable: {_first_line(exc)}")
 
-    def _session(self) -> Any:
+    def _session(self, mode: str = WRITE_ACCESS) -> Any:
         if self._closed:
             raise StoreUnavailable("the Neo4j store has been closed")
-        return self._driver.session(database=self.database, bookmark_manager=self._bookmarks)
+        return self._driver.session(database=self.database, bookmark_manager=self._bookmarks, default_access_mode=mode)
 
     def _ensure_schema(self) -> None:
         if self._schema_ready:
@@ -304,10 +304,13 @@ class Neo4jStore(GraphStore):
         self._discard_abandoned()  # what a killed importer left: its writer is gone, so remove it
 
     def _run(self, write: bool, work: Callable[[ManagedTransaction], Any]) -> Any:
+        return self._in_session(lambda session: session.execute_write(work) if write else session.execute_read(work))
+
+    def _in_session(self, work: Callable[[Any], Any], mode: str = WRITE_ACCESS) -> Any:
         try:
             self._ensure_schema()
-            with self._session() as session:
-                return session.execute_write(work) if write else session.execute_read(work)
+            with self._session(mode) as session:
+                return work(session)
         except _UNAVAILABLE as exc:
             raise self._unavailable(exc) from None
         except DriverError:
@@ -339,6 +342,18 @@ class Neo4jStore(GraphStore):
                 self._read_scopes(tx)
             return record["rows"]  # scopes keep arriving: the last answer is as of its own read
 
+        # Nearly always the cached scopes are current and the query is the whole read: sent as
+        # one auto-commit query it is one round trip, where a transaction adds BEGIN and COMMIT
+        # (~0.8 ms of a ~1.5 ms trivial read here). Stale scopes, or a transient error the
+        # transaction function would retry, take the transaction path.
+        version, visible, published = self._visible_scopes(auths)
+        first = {**params, **fixed, "scopes": visible, "published": published}
+        try:
+            record = self._in_session(lambda session: session.run(text, first).single(), READ_ACCESS)
+        except StoreUnavailable:
+            record = None
+        if record is not None and record["scope_version"] == version:
+            return record["rows"]
         return self._run(False, work)
 
     def _trusted_read(self, query: str, **params: Any) -> list[Any]:
