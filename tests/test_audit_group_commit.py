@@ -10,6 +10,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
+from conftest import need_neo4j
 from graphsvc import audit
 
 
@@ -71,3 +72,25 @@ def test_a_failed_group_fails_each_of_its_callers_and_not_the_next():
     with pytest.raises(OSError, match="disk full"):
         log.append({"k": 1})
     assert log.append({"k": 2}) == {"k": 2}
+
+
+def test_two_neo4j_stores_on_one_log_keep_one_chain(neo4j_for_tests):
+    """Two service instances on one Neo4j database: each remembers where it last left the log
+    and appends in one query while that holds; when the other has moved the head, it reads
+    the head under the lock and seals after it. Taking turns and side by side, one chain."""
+    from graphsvc.store.neo4j import Neo4jStore
+
+    n4 = need_neo4j(neo4j_for_tests)
+    first = n4.store()
+    second = Neo4jStore(n4.uri, database=n4.database, driver=n4.driver, replan="skip")
+    turns = [first, second, second, first, first, second, first]
+    stored = [s.audit_append(_entry(k)) for k, s in enumerate(turns)]
+    assert [e["seq"] for e in stored] == list(range(1, len(turns) + 1))
+
+    with ThreadPoolExecutor(8) as pool:
+        stored += list(pool.map(lambda k: (first, second)[k % 2].audit_append(_entry(k)), range(len(turns), len(turns) + 40)))
+    entries = list(first.audit_entries())
+    assert [e["seq"] for e in entries] == list(range(1, len(turns) + 41))
+    assert {e["seq"]: e["hash"] for e in entries} == {s["seq"]: s["hash"] for s in stored}
+    assert audit.verify(entries) == (len(turns) + 40, None)
+    assert [e["subject"] for e in second.audit_for("a-3")] == ["pro-3"]

@@ -15,7 +15,8 @@ Model::
     (:Decision {id, seq, share, to_agency, to_professional, decided_at, body})
     (:Decision)-[:COVERS]->(:Assertion), and -[:SHARES]-> when it is a decision to share
     (:Acknowledgement {id, seq, decision_id, body}), (:Access {id, seq, owner_agency, at, body})
-    (:AuditEntry {seq, at, ..., prev, hash}), (:AuditReturned {assertion_id, seq}), (:AuditHead)
+    (:AuditEntry {seq, at, ..., prev, hash}), (:AuditReturned {assertion_id, seq}),
+    (:AuditHead {id, seq, hash})                  the lock writers take, and the last entry's seq and hash
     (:Counter {name, value})                      the seq of each append-only kind of node
 
 Subject and object are indexed properties rather than relationships to entity nodes: every
@@ -234,6 +235,7 @@ class Neo4jStore(GraphStore):
                  replan: Optional[str] = None, stage_above: int = STAGE_ABOVE, abandoned_after: timedelta = ABANDONED_AFTER):
         self.uri = uri
         self._audit = audit.GroupCommit(self._commit_audit)
+        self._audit_tail: Optional[tuple[int, str]] = None  # (seq, hash) of the last entry this store wrote
         # replan="skip": keep cached plans when the statistics change (the test suite, whose
         # database is emptied and refilled all the time); by default Neo4j plans again as data grows.
         if replan not in (None, "default", "skip", "force"):
@@ -616,14 +618,39 @@ class Neo4jStore(GraphStore):
         return self._audit.append(entry)
 
     def _commit_audit(self, entries: list[dict]) -> list[dict]:
+        """One query when the log's head is where this store last left it (nearly always: it is
+        then the only writer); otherwise the head is read under its lock and the entries
+        sealed after it, in the same transaction."""
+
+        def seal(tx: Any, head: Optional[tuple[int, str]], force: bool) -> Optional[list[dict]]:
+            stored = audit.seal_after(entries, head)
+            expected_seq, expected_hash = head or (0, "")
+            found = tx.run(self._queries["audit_seal"], force=force, expected_seq=expected_seq, expected_hash=expected_hash,
+                           seq=stored[-1]["seq"], hash=stored[-1]["hash"], entries=[{c: s[c] for c in _AUDIT_COLUMNS} for s in stored]).single()
+            return stored if found is not None and found["fresh"] else None
+
         def work(tx: ManagedTransaction) -> list[dict]:
             head = tx.run(self._queries["audit_head"]).single()  # locks the log until commit
-            stored = audit.seal_after(entries, (head["seq"], head["hash"]) if head else None)
-            for sealed in stored:
-                tx.run(self._queries["audit_append"], entry={c: sealed[c] for c in _AUDIT_COLUMNS}).consume()
+            stored = seal(tx, (head["seq"], head["hash"]) if head else None, True)
+            assert stored is not None  # forced, and audit_head made the head node
             return stored
 
-        return self._run(True, work)
+        tail = self._audit_tail
+        # The one query alone is its own transaction (auto-commit): one round trip, where a
+        # transaction adds BEGIN and COMMIT. A transient error goes the transaction's way,
+        # which retries (had the query committed after all, its entries are stored twice: the
+        # log can say too much, never too little).
+        stored = None
+        if tail is not None:
+            try:
+                stored = self._in_session(lambda session: seal(session, tail, False))
+            except StoreUnavailable:
+                stored = None
+        if stored is None:
+            stored = self._run(True, work)
+        # Only once committed; GroupCommit runs one commit at a time.
+        self._audit_tail = (stored[-1]["seq"], stored[-1]["hash"])
+        return stored
 
     def _pages(self, query: str, convert: Callable[[dict[str, Any]], Any], read: Optional[Callable[..., list[Any]]] = None) -> Iterator[Any]:
         """Everything in seq order, a page per transaction; the first page is read now (so an
