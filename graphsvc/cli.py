@@ -41,7 +41,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         except (sqlite3.Error, StoreUnavailable) as exc:
             # The records were good; the store could not take them (a log locked by another
             # writer, a full disk, Neo4j gone). Its reason, not a traceback.
-            print(f"import failed: {args.file}: the store could not write it ({exc}); nothing was written", file=sys.stderr)
+            print(f"import failed: {args.file}: the store could not write it ({exc}); nothing was imported", file=sys.stderr)
             return 1
         audit_write(store, f"import: {Path(args.file).name}", f"ok: {result.records} records, {result.written} new assertions")
     print(f"imported {args.file}: {result.records} records, {result.written} new assertions")

@@ -234,6 +234,6 @@ def test_the_cli_says_why_a_store_could_not_write_and_writes_nothing(tmp_path, m
         holder.close()
     assert run.returncode == 1
     said = run.stderr
-    assert "the store could not write it (" in said and "database is locked" in said and "nothing was written" in said
+    assert "the store could not write it (" in said and "database is locked" in said and "nothing was imported" in said
     assert "Traceback" not in said
     assert log_rows(db) == []

@@ -223,6 +223,16 @@ def _first_line(exc: BaseException) -> str:
 _UNAVAILABLE = (ServiceUnavailable, SessionExpired, TransientError, AuthError, ConnectionAcquisitionTimeoutError)
 
 
+def _unless_transient(attempt: Callable[[], Any]) -> Any:
+    """An auto-commit query's answer, or None after a transient error (a deadlock, a lock
+    timeout, a leader switch): the caller then goes the transaction way, which retries.
+    An outage is no transient error: it is reported at once, not tried twice."""
+    try:
+        return attempt()
+    except (TransientError, SessionExpired):
+        return None
+
+
 class Neo4jStore(GraphStore):
     """A GraphStore in one Neo4j database (5.x; Community is enough).
 
@@ -350,10 +360,7 @@ class Neo4jStore(GraphStore):
         # transaction function would retry, take the transaction path.
         version, visible, published = self._visible_scopes(auths)
         first = {**params, **fixed, "scopes": visible, "published": published}
-        try:
-            record = self._in_session(lambda session: session.run(text, first).single(), READ_ACCESS)
-        except StoreUnavailable:
-            record = None
+        record = self._in_session(lambda session: _unless_transient(lambda: session.run(text, first).single()), READ_ACCESS)
         if record is not None and record["scope_version"] == version:
             return record["rows"]
         return self._run(False, work)
@@ -642,10 +649,7 @@ class Neo4jStore(GraphStore):
         # log can say too much, never too little).
         stored = None
         if tail is not None:
-            try:
-                stored = self._in_session(lambda session: seal(session, tail, False))
-            except StoreUnavailable:
-                stored = None
+            stored = self._in_session(lambda session: _unless_transient(lambda: seal(session, tail, False)))
         if stored is None:
             stored = self._run(True, work)
         # Only once committed; GroupCommit runs one commit at a time.
