@@ -35,7 +35,8 @@ class Patterns:
         self.store = store
         self.view = view
         self._kinds: dict[str, Optional[str]] = {}
-        self._family: dict[str, frozenset[str]] = {}
+        self._family: dict[str, frozenset[str]] = {}  # person -> relatives among _family_among
+        self._family_among: set[str] = set()
 
     # -- lookups, cached for the life of one query. The plural forms fetch many entities in one
     # store read: a pattern over a window touches thousands of entities.
@@ -51,15 +52,12 @@ class Patterns:
             for e in unknown:
                 self._kinds[e] = found.get(e)
 
-    def family(self, person: str) -> frozenset[str]:
-        if person not in self._family:
-            self.learn_families([person])
-        return self._family[person]
-
     def learn_families(self, people: Iterable[str]) -> None:
-        unknown = list(dict.fromkeys(p for p in people if p not in self._family))
-        if unknown:
-            self._family.update(self.store.families(unknown, self.view))
+        """The family links among these people (every candidate of a pattern, in one read), for
+        family_groups of any of them."""
+        among = set(people)
+        self._family = self.store.families(among, self.view)
+        self._family_among = among
 
     def subjects_of(self, event: str) -> list[Assertion]:
         """The involvement links of the event's subjects (the children an episode is about)."""
@@ -75,8 +73,11 @@ class Patterns:
 
     def family_groups(self, people: Iterable[str]) -> list[set[str]]:
         """People grouped by (visible) family links among themselves (union-find: this runs for
-        every candidate context, so no graph objects)."""
+        every candidate context, so no graph objects). The links are learn_families', read
+        again if these people were not all among those it was given."""
         parent = {p: p for p in people}
+        if not parent.keys() <= self._family_among:
+            self.learn_families(parent)
 
         def root(p: str) -> str:
             while parent[p] != p:
@@ -84,7 +85,7 @@ class Patterns:
             return p
 
         for p in list(parent):
-            for q in self.family(p):
+            for q in self._family[p]:
                 if q in parent:
                     parent[root(p)] = root(q)
         groups: dict[str, set[str]] = defaultdict(set)

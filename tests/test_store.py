@@ -189,6 +189,7 @@ def test_many_entity_reads_follow_every_write(store):
     assert [a.subject for a in store.about_each(asked, CSC, "family_member_of", incoming=True)["kid-3"]] == ["kid-1"]
     assert store.families(asked, CSC) == {"kid-1": {"kid-3"}, "kid-2": frozenset(), "kid-3": {"kid-1"}}
     assert store.families(asked, POLICE) == {"kid-1": frozenset(), "kid-2": frozenset(), "kid-3": frozenset()}  # csc's link
+    assert store.families(["kid-1", "kid-2"], CSC) == {"kid-1": frozenset(), "kid-2": frozenset()}  # kid-3 not asked about
 
     # A retraction of the link takes it away; a share of kid-2's kind assertion widens it to csc.
     link_id = family["kid-1"][0].id

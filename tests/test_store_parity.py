@@ -91,7 +91,10 @@ def compare_reads(e: GraphStore, n: GraphStore, views: list[Optional[View]], ext
         kinds = both((e, n), lambda s: s.kinds_of(asked, view))
         assert kinds == {x: k for x in asked if (k := e.kind_of(x, view)) is not None}
         families = both((e, n), lambda s: s.families(asked, view))
-        assert families == {x: {a.object for a in e.about(x, view, ["family_member_of"]) if a.object} | {a.subject for a in e.about(x, view, ["family_member_of"], incoming=True)} for x in asked}
+        relatives = {x: {a.object for a in e.about(x, view, ["family_member_of"]) if a.object} | {a.subject for a in e.about(x, view, ["family_member_of"], incoming=True)} for x in asked}
+        assert families == {x: relatives[x] & set(asked) for x in asked}  # relatives among those asked about
+        some = asked[::2]
+        assert both((e, n), lambda s: s.families(some, view)) == {x: relatives[x] & set(some) for x in some}
         for predicate in ("kind", "name", "involved_in", "associates_with", "family_member_of", "found_at"):
             for incoming in (False, True):
                 each = both((e, n), lambda s: s.about_each(asked, view, predicate, incoming))

@@ -120,13 +120,19 @@ class GraphStore(abc.ABC):
                     yield a.object, ContextLink(involvement.subject, "found_at", moment(a), a.agency, (a.id, involvement.id))  # type: ignore[misc]
 
     def families(self, people: Iterable[str], view: Optional[View]) -> dict[str, frozenset[str]]:
-        """For each person, the entities linked to them by a current visible family_member_of in
-        either direction; every person asked for is a key. Over about_each here; a store may
-        answer it in one query that returns ids only (Neo4j does)."""
+        """For each person, those of the same people linked to them by a current visible
+        family_member_of in either direction; every person asked for is a key. Relatives not
+        asked about are left out: the patterns group candidate children into families, and a
+        parent or sibling who is not a candidate never joins two of them (so a store may drop
+        those links before it checks whether they are shown: Neo4j does). Over about_each here."""
         wanted = list(dict.fromkeys(people))
-        out = self.about_each(wanted, view, "family_member_of")
-        into = self.about_each(wanted, view, "family_member_of", incoming=True)
-        return {p: frozenset([a.object for a in out[p] if a.object] + [a.subject for a in into[p]]) for p in wanted}
+        return among(wanted, self.relatives(wanted, view))
+
+    def relatives(self, people: list[str], view: Optional[View]) -> dict[str, frozenset[str]]:
+        """Everyone linked to each person by a current visible family_member_of, either way."""
+        out = self.about_each(people, view, "family_member_of")
+        into = self.about_each(people, view, "family_member_of", incoming=True)
+        return {p: frozenset([a.object for a in out[p] if a.object] + [a.subject for a in into[p]]) for p in people}
 
     # -- accountability: sharing decisions, acknowledgements, access notifications (append-only)
     @abc.abstractmethod
@@ -188,3 +194,9 @@ class GraphStore(abc.ABC):
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def among(people: list[str], relatives: dict[str, Iterable[str]]) -> dict[str, frozenset[str]]:
+    """Each person's relatives who are among `people` (GraphStore.families)."""
+    group = set(people)
+    return {p: frozenset(r for r in relatives[p] if r in group) for p in people}

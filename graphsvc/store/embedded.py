@@ -28,7 +28,7 @@ from datetime import datetime
 from .. import audit, heap
 from ..model import TRUSTED, AccessNotification, Acknowledgement, Assertion, ContextLink, PlacedChildren, SharingDecision, build_assertion, View, current, format_time, moment, parse_time
 from . import log_writer, snapshot, sql
-from .base import GraphStore
+from .base import GraphStore, among
 
 log = logging.getLogger("graphsvc.store")
 SOCIAL = frozenset({"associates_with", "family_member_of"})
@@ -546,24 +546,26 @@ class EmbeddedStore(GraphStore):
                 if len({l.child for l in place_links}) >= min_children]
 
     def families(self, people: Iterable[str], view: Optional[View]) -> dict[str, frozenset[str]]:
-        """The port's answer, remembered per reader (see _memo): shared_contexts asks the families
-        of thousands of children, most of them the same as the last time."""
+        """The port's answer over each person's relatives remembered per reader (see _memo):
+        shared_contexts asks the families of thousands of children, most of them the same as
+        the last time, among other candidates."""
+        wanted = list(dict.fromkeys(people))
         memo = self._memo(view)
         known = memo.families if memo is not None else {}
-        found: dict[str, frozenset[str]] = {}
+        found: dict[str, Iterable[str]] = {}
         asked = []
-        for person in people:
+        for person in wanted:
             relatives = known.get(person)
             if relatives is None:
                 asked.append(person)
             else:
-                found[person] = frozenset(relatives)
+                found[person] = relatives
         if asked:
-            fresh = super().families(asked, view)
+            fresh = self.relatives(asked, view)
             found.update(fresh)
             if memo is not None and len(known) < MEMO_ENTRIES:
                 known.update((person, tuple(relatives)) for person, relatives in fresh.items())
-        return found
+        return among(wanted, found)
 
     def search(self, view: Optional[View], kinds: Iterable[str] = v.PEOPLE, name: Optional[str] = None, date_of_birth: Optional[str] = None, identifier: Optional[str] = None) -> list[str]:
         kinds = set(kinds)
