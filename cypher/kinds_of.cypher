@@ -3,12 +3,6 @@
 {{ scope_version() }}
 CALL () {
   UNWIND $ids AS id
-  CALL (id) {
-    OPTIONAL MATCH (a:Assertion {subject: id})
-    WHERE a.predicate = 'kind' AND {{ current(a) }}
-    WITH a ORDER BY a.seq LIMIT 1
-    RETURN a.text AS kind
-  }
-  RETURN collect([id, kind]) AS rows
+  RETURN collect([id, {{ kind(id) }}]) AS rows
 }
 RETURN scope_version, rows

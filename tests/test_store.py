@@ -336,3 +336,20 @@ def test_remembered_answers_cost_full_collections_nothing(tmp_path):
         # and what is remembered answers as the first reads did, with the store's own assertions
         assert (store.kinds_of(asked, CSC), store.about_each(asked, CSC, "family_member_of"), store.families(asked, CSC)) == first
         assert store.about_each(["kid-0"], CSC, "family_member_of")["kid-0"][0] is first[1]["kid-0"][0]
+
+
+
+def test_an_entity_whose_first_kind_was_retracted_has_the_kind_recorded_next(store):
+    """kind_of and kinds_of read the first current visible `kind` in the order written: one
+    retracted is passed over, whatever came after it is the kind (here another, as the importer
+    allows once the first is retracted)."""
+    kid(store, "kid-1", agency="police")
+    import_records(store, [entity("kid-1", "child", agency="csc", source_ref="CSC-KID-1")])
+    first = store.about("kid-1", CSC, ["kind"])
+    assert [a.agency for a in first] == ["police", "csc"]
+    import_records(store, [retraction(first[0].id, agency="police")])
+    assert store.kind_of("kid-1", POLICE) == "child" and store.kinds_of(["kid-1", "x"], POLICE) == {"kid-1": "child"}
+    import_records(store, [retraction(first[1].id, agency="csc")])
+    assert store.kind_of("kid-1", CSC) is None and store.kinds_of(["kid-1"], CSC) == {}
+    import_records(store, [entity("kid-1", "adult", agency="health", source_ref="H-KID-1")])
+    assert store.kind_of("kid-1", CSC) == "adult" and store.kinds_of(["kid-1"], CSC) == {"kid-1": "adult"}
