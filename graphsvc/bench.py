@@ -53,6 +53,8 @@ from . import bench_load
 STORES = ("embedded", "neo4j")
 CONCURRENCY = (1, 8, 32)
 PATTERN_OPS = ("sharedContexts", "missingHistory", "repeatMissing", "coMissing", "adultsLinkedToChildren", "chronology", "pointLookup")
+ROTATED_OPS = ("missingHistory", "coMissing", "chronology", "pointLookup")  # per child, over a rotation
+SIZE_SAMPLE = 10  # children of a rotation whose answers the report sizes
 HTTP_WORKLOADS = ("pointLookup", "chronology", "missingHistory")
 WINDOW_SWEEP_DAYS = (7, 30, 90, 365)
 SWEEP_CALLS = 20
@@ -257,8 +259,10 @@ class Params:
     min_children: int
     min_episodes: int
     min_adult_children: int
-    missing_children: list[str]  # children with missing episodes (missingHistory, coMissing)
-    people: list[str]  # children for chronology and point look-ups
+    # Children with missing episodes (missingHistory, coMissing, chronology: the children whose
+    # chronology a MASH team reads; a child picked at random has one or two entries).
+    missing_children: list[str]
+    people: list[str]  # children for point look-ups
     notes: list[str] = field(default_factory=list)
 
     def window(self) -> dict[str, str]:
@@ -274,8 +278,8 @@ class Params:
             "sharedContexts": {"minChildren": self.min_children, "excludeFamily": True, "window": True},
             "repeatMissing": {"minEpisodes": self.min_episodes, "window": True},
             "adultsLinkedToChildren": {"minChildren": self.min_adult_children, "window": True},
-            "missingHistory/coMissing": {"children": len(self.missing_children), "rotated": True, "window": "all time"},
-            "chronology/pointLookup": {"people": len(self.people), "rotated": True},
+            "missingHistory/coMissing/chronology": {"children": len(self.missing_children), "rotated": True, "window": "all time"},
+            "pointLookup": {"people": len(self.people), "rotated": True},
             "viewer": {k: list(v) if isinstance(v, tuple) else v for k, v in BENCH_PRINCIPAL.items()},
             "notes": self.notes,
         }
@@ -366,9 +370,16 @@ def store_ops(store, params: Params) -> dict[str, Callable[[int], Any]]:
         "repeatMissing": lambda i: Patterns(store, view).repeat_missing(p.min_episodes, p.start, p.end),
         "coMissing": lambda i: Patterns(store, view).co_missing(rot(p.missing_children, i), None, None),
         "adultsLinkedToChildren": lambda i: Patterns(store, view).adults_linked_to_children(p.min_adult_children, p.start, p.end),
-        "chronology": lambda i: chronology(store, view, rot(p.people, i)),
+        "chronology": lambda i: chronology(store, view, rot(p.missing_children, i)),
         "pointLookup": lambda i: store.entity(rot(p.people, i), view),
     }
+
+
+def _answer_size(answer: Any) -> int:
+    """Rows in an answer: a list's entries, a missing history's episodes, else one."""
+    if isinstance(answer, list):
+        return len(answer)
+    return len(answer.episodes) if hasattr(answer, "episodes") else 1
 
 
 def variables_for(op: str, params: Params, i: int) -> dict[str, Any]:
@@ -378,7 +389,7 @@ def variables_for(op: str, params: Params, i: int) -> dict[str, Any]:
         return {"min": params.min_episodes, **params.window()}
     if op == "adultsLinkedToChildren":
         return {"min": params.min_adult_children, **params.window()}
-    if op in ("missingHistory", "coMissing"):
+    if op in ("missingHistory", "coMissing", "chronology"):
         return {"id": params.missing_children[i % len(params.missing_children)]}
     return {"id": params.people[i % len(params.people)]}
 
@@ -429,13 +440,14 @@ def bench_latency(store, params: Params, keys: Path, calls: int, warmup: int, bu
             stats = {"error": f"{type(exc).__name__}: {exc}"}
         sweep[str(days)] = stats
     out["shared_contexts_by_window_days"] = sweep
-    # What the answers look like, so the figures can be read against their size.
+    # What the answers look like, so the figures can be read against their size: the per-child
+    # queries over the first SIZE_SAMPLE children of their rotation (mean, max).
     sizes: dict[str, Any] = {}
     ops = store_ops(store, params)
     for name in PATTERN_OPS:
         try:
-            r = ops[name](0)
-            sizes[name] = len(r) if isinstance(r, list) else (len(r.episodes) if hasattr(r, "episodes") else 1)
+            counts = [_answer_size(ops[name](i)) for i in range(SIZE_SAMPLE if name in ROTATED_OPS else 1)]
+            sizes[name] = counts[0] if len(counts) == 1 else f"{sum(counts) / len(counts):.1f} (max {max(counts)})"
         except Exception as exc:
             sizes[name] = f"{type(exc).__name__}: {exc}"
     out["answer_sizes"] = sizes
@@ -845,7 +857,7 @@ def bench_http(kind: str, db: Path, params: Params, work: Path, seconds: float, 
     token = token_for(db)
     workloads = {
         "pointLookup": _bodies(work, f"{kind}-lookup", Q["pointLookup"], [{"id": c} for c in params.people]),
-        "chronology": _bodies(work, f"{kind}-chronology", Q["chronology"], [{"id": c} for c in params.people]),
+        "chronology": _bodies(work, f"{kind}-chronology", Q["chronology"], [{"id": c} for c in params.missing_children]),
         "missingHistory": _bodies(work, f"{kind}-missing", Q["missingHistory"], [{"id": c} for c in params.missing_children]),
     }
     out: dict[str, Any] = {"queries": {name: Q[name] for name in workloads}}
@@ -1179,8 +1191,8 @@ def render_markdown(r: dict[str, Any]) -> str:
     if params:
         w = params.get("window", {})
         L.append(f"Windowed patterns use {w.get('from')} to {w.get('to')} ({w.get('days')} days); per-child queries rotate over "
-                 f"{params.get('missing-children', params.get('missingHistory/coMissing', {}).get('children'))} children with missing episodes and "
-                 f"{params.get('chronology/pointLookup', {}).get('people')} children for chronology and look-ups. Viewer: role mash, auths {params.get('viewer', {}).get('auths')}.")
+                 f"{params.get('missingHistory/coMissing/chronology', {}).get('children')} children with missing episodes (missingHistory, coMissing, chronology) and "
+                 f"{params.get('pointLookup', {}).get('people')} children for look-ups. Viewer: role mash, auths {params.get('viewer', {}).get('auths')}.")
     L.append("")
     L.append("## Targets")
     L.append("")
