@@ -555,8 +555,9 @@ class Neo4jStore(GraphStore):
     def families(self, people: Iterable[str], view: Optional[View]) -> dict[str, frozenset[str]]:
         found: dict[str, set[str]] = {p: set() for p in people}
         if found:
-            for person, relatives in self._view_read("families", view, ids=_padded(list(found))):
-                found[person].update(relatives)
+            for subject, object_ in self._view_read("families", view, ids=_padded(list(found))):
+                found[subject].add(object_)
+                found[object_].add(subject)
         return {p: frozenset(relatives) for p, relatives in found.items()}
 
     def search(self, view: Optional[View], kinds: Iterable[str] = v.PEOPLE, name: Optional[str] = None, date_of_birth: Optional[str] = None, identifier: Optional[str] = None) -> list[str]:
