@@ -53,7 +53,8 @@ from . import bench_load
 STORES = ("embedded", "neo4j")
 CONCURRENCY = (1, 8, 32)
 PATTERN_OPS = ("sharedContexts", "missingHistory", "repeatMissing", "coMissing", "adultsLinkedToChildren", "chronology", "pointLookup")
-ROTATED_OPS = ("missingHistory", "coMissing", "chronology", "pointLookup")  # per child, over a rotation
+# The per-child queries and the Params list of children each rotates over.
+PER_CHILD = {"missingHistory": "missing_children", "coMissing": "missing_children", "chronology": "missing_children", "pointLookup": "people"}
 SIZE_SAMPLE = 10  # children of a rotation whose answers the report sizes
 HTTP_WORKLOADS = ("pointLookup", "chronology", "missingHistory")
 WINDOW_SWEEP_DAYS = (7, 30, 90, 365)
@@ -265,6 +266,15 @@ class Params:
     people: list[str]  # children for point look-ups
     notes: list[str] = field(default_factory=list)
 
+    def rotation(self, op: str) -> list[str]:
+        """The children a per-child query (PER_CHILD) rotates over."""
+        return getattr(self, PER_CHILD[op])
+
+    def child(self, op: str, i: int) -> str:
+        """The child the i-th call of a per-child query asks about."""
+        rotation = self.rotation(op)
+        return rotation[i % len(rotation)]
+
     def window(self) -> dict[str, str]:
         from .model import format_time
 
@@ -361,17 +371,14 @@ def store_ops(store, params: Params) -> dict[str, Callable[[int], Any]]:
     view = principal().view()
     p = params
 
-    def rot(items: list[str], i: int) -> str:
-        return items[i % len(items)]
-
     return {
         "sharedContexts": lambda i: Patterns(store, view).shared_contexts(p.min_children, p.start, p.end),
-        "missingHistory": lambda i: Patterns(store, view).missing_history(rot(p.missing_children, i), None, None, now=p.now),
+        "missingHistory": lambda i: Patterns(store, view).missing_history(p.child("missingHistory", i), None, None, now=p.now),
         "repeatMissing": lambda i: Patterns(store, view).repeat_missing(p.min_episodes, p.start, p.end),
-        "coMissing": lambda i: Patterns(store, view).co_missing(rot(p.missing_children, i), None, None),
+        "coMissing": lambda i: Patterns(store, view).co_missing(p.child("coMissing", i), None, None),
         "adultsLinkedToChildren": lambda i: Patterns(store, view).adults_linked_to_children(p.min_adult_children, p.start, p.end),
-        "chronology": lambda i: chronology(store, view, rot(p.missing_children, i)),
-        "pointLookup": lambda i: store.entity(rot(p.people, i), view),
+        "chronology": lambda i: chronology(store, view, p.child("chronology", i)),
+        "pointLookup": lambda i: store.entity(p.child("pointLookup", i), view),
     }
 
 
@@ -389,9 +396,7 @@ def variables_for(op: str, params: Params, i: int) -> dict[str, Any]:
         return {"min": params.min_episodes, **params.window()}
     if op == "adultsLinkedToChildren":
         return {"min": params.min_adult_children, **params.window()}
-    if op in ("missingHistory", "coMissing", "chronology"):
-        return {"id": params.missing_children[i % len(params.missing_children)]}
-    return {"id": params.people[i % len(params.people)]}
+    return {"id": params.child(op, i)}
 
 
 def graphql_ops(store, params: Params, keys: Path) -> dict[str, Callable[[int], Any]]:
@@ -446,7 +451,7 @@ def bench_latency(store, params: Params, keys: Path, calls: int, warmup: int, bu
     ops = store_ops(store, params)
     for name in PATTERN_OPS:
         try:
-            counts = [_answer_size(ops[name](i)) for i in range(SIZE_SAMPLE if name in ROTATED_OPS else 1)]
+            counts = [_answer_size(ops[name](i)) for i in range(SIZE_SAMPLE if name in PER_CHILD else 1)]
             sizes[name] = counts[0] if len(counts) == 1 else f"{sum(counts) / len(counts):.1f} (max {max(counts)})"
         except Exception as exc:
             sizes[name] = f"{type(exc).__name__}: {exc}"
@@ -856,9 +861,9 @@ def bench_http(kind: str, db: Path, params: Params, work: Path, seconds: float, 
                profile_seconds: float = 0.0) -> dict[str, Any]:
     token = token_for(db)
     workloads = {
-        "pointLookup": _bodies(work, f"{kind}-lookup", Q["pointLookup"], [{"id": c} for c in params.people]),
-        "chronology": _bodies(work, f"{kind}-chronology", Q["chronology"], [{"id": c} for c in params.missing_children]),
-        "missingHistory": _bodies(work, f"{kind}-missing", Q["missingHistory"], [{"id": c} for c in params.missing_children]),
+        "pointLookup": _bodies(work, f"{kind}-lookup", Q["pointLookup"], [{"id": c} for c in params.rotation("pointLookup")]),
+        "chronology": _bodies(work, f"{kind}-chronology", Q["chronology"], [{"id": c} for c in params.rotation("chronology")]),
+        "missingHistory": _bodies(work, f"{kind}-missing", Q["missingHistory"], [{"id": c} for c in params.rotation("missingHistory")]),
     }
     out: dict[str, Any] = {"queries": {name: Q[name] for name in workloads}}
     with Server(["_serve", "--kind", kind, "--db", str(db)], work, f"server-{kind}", start_timeout) as server:

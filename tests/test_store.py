@@ -338,7 +338,6 @@ def test_remembered_answers_cost_full_collections_nothing(tmp_path):
         assert store.about_each(["kid-0"], CSC, "family_member_of")["kid-0"][0] is first[1]["kid-0"][0]
 
 
-
 def test_an_entity_whose_first_kind_was_retracted_has_the_kind_recorded_next(store):
     """kind_of and kinds_of read the first current visible `kind` in the order written: one
     retracted is passed over, whatever came after it is the kind (here another, as the importer
