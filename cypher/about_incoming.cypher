@@ -2,7 +2,7 @@
 {{ scope_version() }}
 CALL () {
   MATCH (a:Assertion {object: $id})
-  WHERE ($any_predicate OR a.predicate IN $predicates) AND {{ current(a) }}
+  WHERE a.predicate IS NOT NULL AND ($any_predicate OR a.predicate IN $predicates) AND {{ current(a) }}
   WITH a ORDER BY a.seq
   RETURN collect(a {.*}) AS rows
 }

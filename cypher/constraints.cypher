@@ -4,11 +4,12 @@
 // -- assertions: append-only, numbered in the order written
 CREATE CONSTRAINT assertion_id IF NOT EXISTS FOR (a:Assertion) REQUIRE a.id IS UNIQUE;
 CREATE CONSTRAINT assertion_seq IF NOT EXISTS FOR (a:Assertion) REQUIRE a.seq IS UNIQUE;
-CREATE INDEX assertion_subject IF NOT EXISTS FOR (a:Assertion) ON (a.subject);
-CREATE INDEX assertion_object IF NOT EXISTS FOR (a:Assertion) ON (a.object);
 CREATE INDEX assertion_supersedes IF NOT EXISTS FOR (a:Assertion) ON (a.supersedes);
-// one predicate of an entity (its kind, its family links, an event's participants): without
-// these a look-up reads every assertion about the entity (hundreds for a child) to find one
+// an entity's assertions (every one has a predicate: reads by subject or object alone say
+// `predicate IS NOT NULL` and seek the first key), or one predicate of them (its kind, its
+// family links, an event's participants) without reading the hundreds about a child; no
+// single-property subject and object indexes: two fewer index entries for every assertion
+// written
 CREATE INDEX assertion_subject_predicate IF NOT EXISTS FOR (a:Assertion) ON (a.subject, a.predicate);
 CREATE INDEX assertion_object_predicate IF NOT EXISTS FOR (a:Assertion) ON (a.object, a.predicate);
 // the time index pattern queries start from (GraphStore.dated)

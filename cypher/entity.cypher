@@ -4,13 +4,13 @@
 {{ scope_version() }}
 CALL () {
   MATCH (a:Assertion {subject: $id})
-  WHERE {{ current(a) }}
+  WHERE a.predicate IS NOT NULL AND {{ current(a) }}
   WITH a ORDER BY a.seq
   RETURN collect(a {.*}) AS out
 }
 CALL () {
   MATCH (a:Assertion {object: $id})
-  WHERE {{ current(a) }}
+  WHERE a.predicate IS NOT NULL AND {{ current(a) }}
   WITH a ORDER BY a.seq
   RETURN collect(a {.*}) AS incoming
 }

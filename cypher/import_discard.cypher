@@ -1,7 +1,13 @@
 // Remove up to $limit assertions of an unpublished staged import (never of a published one);
-// run until it removes none, then import_close.
+// run until it removes none, then import_close. The import is marked discarded first, under
+// its lock: a batch being written commits before the slice is read (and is removed with it),
+// and no batch after it commits (import_heartbeat).
 MATCH (i:Import {id: $id})
+SET i.lock = true
+WITH i
 WHERE NOT i.published
+SET i.discarded = true
+WITH i
 MATCH (a:Assertion {import_id: $id})
 WITH a LIMIT $limit
 DETACH DELETE a

@@ -63,3 +63,23 @@ def test_503_while_neo4j_is_down_and_recovery_when_it_returns(neo4j, tmp_path):
         assert again.status_code == 200 and again.json()["data"]["person"]["label"] == "Robin Testperson"
         assert live.http.get("/health").status_code == 200
     store.close()
+
+
+def test_assertions_written_before_provenance_detail_was_one_property_read_the_same(neo4j):
+    """Neo4j stores written before `detail` hold its fields (recorded_by, source_ref, ...) as
+    properties of their own: such an assertion still reads whole."""
+    neo4j.empty()
+    store = neo4j.store()
+    try:
+        scenario.load(store)
+        before = store.assertion(scenario.INTEL)
+        neo4j.driver.execute_query(
+            "MATCH (a:Assertion {id: $id}) SET a += $fields REMOVE a.detail",
+            id=scenario.INTEL, fields=json.loads(neo4j.driver.execute_query(
+                "MATCH (a:Assertion {id: $id}) RETURN a.detail", id=scenario.INTEL, database_=neo4j.database).records[0][0]),
+            database_=neo4j.database)
+        old = neo4j.driver.execute_query("MATCH (a:Assertion {id: $id}) RETURN a {.*}", id=scenario.INTEL, database_=neo4j.database).records[0][0]
+        assert "detail" not in old and old["recorded_by"] == before.recorded_by
+        assert store.assertion(scenario.INTEL) == before
+    finally:
+        store.close()

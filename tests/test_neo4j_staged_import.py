@@ -9,19 +9,23 @@ assertions) goes through many batches.
 
 from __future__ import annotations
 
+import threading
 from datetime import timedelta
 
 import pytest
 
 from conftest import need_neo4j
-from graphsvc import demo
+from graphsvc import demo, ingest
 from graphsvc.bulk import import_records
+from graphsvc.ingest import IngestError
 from graphsvc.model import View
 from graphsvc.store import EmbeddedStore
 from graphsvc.store.neo4j import Neo4jStore
+from records import link
 from test_store_parity import compare_reads
 
 POLICE = View(frozenset({"police"}), "police")
+_counting = threading.Lock()  # the store's writer threads count its batches
 
 
 @pytest.fixture
@@ -55,6 +59,21 @@ def test_a_staged_import_reads_exactly_as_one_written_at_once(neo4j, records, tm
         assert nodes(neo4j, "MATCH (i:Import) WHERE i.published RETURN count(i)") == 1
         views = [None, View(frozenset({"mash"}), "mash"), POLICE, View(frozenset({"csc", "health"}), "csc")]
         assert compare_reads(e, n, views, sample=40) > 0
+
+
+def test_batches_written_side_by_side_still_link_every_correction(neo4j, records, tmp_path):
+    """Batches written at the same time do not see each other's nodes, so neither links a
+    correction in one to what it corrects in the other. Here no batch links anything (the
+    worst case): what supersedes is linked once every batch is written."""
+    unlinked = "UNWIND $rows AS row CREATE (a:Assertion) SET a = row"
+    with EmbeddedStore(tmp_path / "e.db") as e, staged(neo4j) as n:
+        n._queries = {**n._queries, "append_numbered": unlinked}
+        for s in (e, n):
+            import_records(s, records)
+        assert nodes(neo4j, "MATCH (a:Assertion) WHERE a.supersedes IS NOT NULL RETURN count(a)") >= 5
+        assert nodes(neo4j, "MATCH (:Assertion)-[r:SUPERSEDES]->(:Assertion) RETURN count(r)") == nodes(
+            neo4j, "MATCH (a:Assertion) WHERE a.supersedes IS NOT NULL RETURN count(a)")
+        assert compare_reads(e, n, [None, POLICE], sample=40) > 0
 
 
 class Watched(Neo4jStore):
@@ -92,16 +111,19 @@ def test_nothing_of_a_staged_import_shows_until_it_is_published(neo4j, records):
 
 
 class Failing(Neo4jStore):
-    """Fails after its third staged batch; with `keep`, also fails to clean up (an importer
-    killed outright leaves its batches behind)."""
+    """Fails after its third staged batch is committed (others may be committed beside it: the
+    batches are written by two threads); with `keep`, also fails to clean up (an importer
+    killed outright leaves its batches behind). Counts the rows committed."""
 
-    batches = 0
     keep = False
 
     def _write_staged(self, import_id, rows):
         super()._write_staged(import_id, rows)
-        self.batches += 1
-        if self.batches == 3:
+        with _counting:
+            self.batches = getattr(self, "batches", 0) + 1
+            self.committed = getattr(self, "committed", 0) + len(rows)
+            third = self.batches == 3
+        if third:
             raise RuntimeError("the import failed here")
 
     def _discard(self, import_id):
@@ -124,12 +146,37 @@ def test_a_failed_staged_import_leaves_nothing_and_may_be_run_again(neo4j, recor
         assert import_records(store, records).written == store.count() > 9000
 
 
+class Counted(Neo4jStore):
+    """Counts the staged batches it has committed."""
+
+    batches = 0
+
+    def _write_staged(self, import_id, rows):
+        super()._write_staged(import_id, rows)
+        with _counting:
+            self.batches += 1
+
+
+def test_an_import_is_written_while_it_is_validated_and_a_late_error_leaves_nothing(neo4j, records, monkeypatch):
+    monkeypatch.setattr(ingest, "CHUNK", 300)  # many chunks: batches are written before the last is checked
+    bad = link("police", "associates_with", "nobody-at-all")
+    with staged(neo4j, Counted) as store:
+        with pytest.raises(IngestError, match=rf"line {len(records) + 1}: .*unknown object entity 'nobody-at-all'"):
+            import_records(store, [*records, bad])
+        assert store.batches > 5  # written before the bad record, at the end, was read
+        assert store.count() == 0
+        assert nodes(neo4j, "MATCH (a:Assertion) RETURN count(a)") == 0
+        assert nodes(neo4j, "MATCH (i:Import) RETURN count(i)") == 0
+    with staged(neo4j) as store:
+        assert import_records(store, records).written == store.count() > 9000
+
+
 def test_an_abandoned_import_is_removed_by_the_next_store_and_stays_hidden_until_then(neo4j, records):
     with staged(neo4j, Killed) as store:
         with pytest.raises(RuntimeError):
             import_records(store, records)
     left = nodes(neo4j, "MATCH (a:Assertion) RETURN count(a)")
-    assert left == 3 * 700  # what the killed importer committed
+    assert left == store.committed >= 3 * 700  # what the killed importer committed
     with staged(neo4j) as fresh:  # not yet abandoned (heard from just now): left alone, and hidden
         assert fresh.count() == 0 and list(fresh.log()) == [] and fresh.kinds_of(["child-000001"]) == {}
         assert nodes(neo4j, "MATCH (a:Assertion) RETURN count(a)") == left
@@ -145,11 +192,15 @@ def test_an_import_removed_as_abandoned_while_it_ran_is_not_published_half_writt
     from graphsvc.store.base import StoreUnavailable
 
     class Stalled(Neo4jStore):
-        def _link_staged(self, import_id, ids):
-            if not getattr(self, "stalled", False):
-                self.stalled = True
+        batches = 0
+
+        def _write_staged(self, import_id, rows):
+            with _counting:
+                self.batches += 1
+                fourth = self.batches == 4
+            if fourth:  # a few batches written, then a stall
                 staged(neo4j, abandoned_after=timedelta(0)).close()  # another store opens and clears it
-            super()._link_staged(import_id, ids)
+            super()._write_staged(import_id, rows)
 
     with staged(neo4j, Stalled) as store:
         with pytest.raises(StoreUnavailable, match="removed as abandoned"):

@@ -505,7 +505,7 @@ def test_neo4j_going_away_and_coming_back(neo4j_for_tests):
 
 def test_every_query_plans_and_reads_start_from_an_index(neo4j_for_tests):
     """Every Cypher file compiles against a real Neo4j, and no read scans all assertions: each
-    starts from an index (subject, object, id, supersedes, (predicate, moment), (predicate, vkey),
+    starts from an index ((subject, predicate), (object, predicate), id, supersedes, (predicate, moment), (predicate, vkey),
     the text index on names, seq)."""
     n4 = need_neo4j(neo4j_for_tests)
     from graphsvc.store.neo4j import Neo4jStore

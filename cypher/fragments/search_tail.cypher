@@ -14,17 +14,17 @@ WITH e, kind
 WHERE kind IN $kinds
   AND (NOT $by_name OR EXISTS {
     MATCH (n:Assertion {subject: e})
-    USING INDEX n:Assertion(subject)
+    USING INDEX n:Assertion(subject, predicate)
     WHERE n.predicate = 'name' AND n.folded CONTAINS $needle AND {{ current(n) }}
   })
   AND (NOT $by_dob OR EXISTS {
     MATCH (d:Assertion {subject: e})
-    USING INDEX d:Assertion(subject)
+    USING INDEX d:Assertion(subject, predicate)
     WHERE d.predicate = 'date_of_birth' AND d.vkey = $dob AND {{ current(d) }}
   })
   AND (NOT $by_identifier OR EXISTS {
     MATCH (i:Assertion {subject: e})
-    USING INDEX i:Assertion(subject)
+    USING INDEX i:Assertion(subject, predicate)
     WHERE i.predicate = 'identifier' AND i.vkey = $identifier AND {{ current(i) }}
   })
 RETURN collect(e) AS rows
