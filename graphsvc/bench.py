@@ -354,7 +354,7 @@ def bench_ingest(store, data: Path) -> dict[str, Any]:
         "seconds": round(seconds, 2),
         "assertions_per_second": round(count / seconds, 1) if seconds else None,
         "records_per_second": round(result.records / seconds, 1) if seconds else None,
-        "batching": f"bulk.import_file, as `graphsvc import`: read and validated {CHUNK:,} records at a time, all of it one all-or-nothing store.append_all (embedded: one SQLite transaction written by a second process as chunks are validated; Neo4j: above stage_above assertions a staged import published at once)",
+        "batching": f"bulk.import_file, as `graphsvc import`: read and validated {CHUNK:,} records at a time, all of it one all-or-nothing store.append_all (embedded: one SQLite transaction written by a second process as chunks are validated; Neo4j: above stage_above assertions a staged import, written as chunks are validated by two writer threads and published at once)",
         "process_peak_rss_bytes": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024,
         # The embedded store's writer process, if it ran (the largest child this process waited for).
         "writer_peak_rss_bytes": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024 or None,
