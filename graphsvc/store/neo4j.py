@@ -428,7 +428,7 @@ class Neo4jStore(GraphStore):
         return self._run(False, work)
 
     def _trusted_read(self, query: str, **params: Any) -> list[Any]:
-        """A trusted read outside the scope-versioned queries (log, count, flagged): the
+        """A trusted read outside the scope-versioned queries (log, flagged): the
         published imports are read first, in the same transaction."""
         text = self._queries[query]
 
@@ -781,7 +781,8 @@ class Neo4jStore(GraphStore):
         return self._pages("log", _assertion, self._trusted_read)
 
     def count(self) -> int:
-        return self._trusted_read("count")[0][0]
+        # A write transaction: count.cypher locks the unpublished imports before it counts.
+        return self._run(True, lambda tx: tx.run(self._queries["count"]).single()["n"])
 
     def ping(self) -> bool:
         if self._closed:
