@@ -1,7 +1,8 @@
 // A staged import is alive: written with each of its batches (imports_abandoned). `alive` is
-// false once the import is being discarded (import_discard) or is gone: the batch is then not
-// committed. The SET comes first: it waits for a discard in progress to commit, so the flag
-// read after it is the discard's.
+// true only while the import is neither being discarded (import_discard) nor gone: otherwise
+// the batch is not committed. The SET comes first: it waits for a discard or close in progress
+// to commit, and the flag read after it is theirs (an import deleted while the SET waited
+// reads as null, hence `= false`, set by import_open, rather than NOT coalesce(...)).
 OPTIONAL MATCH (i:Import {id: $id})
 SET i.heartbeat = $now
-RETURN i IS NOT NULL AND NOT coalesce(i.discarded, false) AS alive
+RETURN coalesce(i.discarded = false, false) AS alive

@@ -20,7 +20,7 @@ from graphsvc.bulk import import_records
 from graphsvc.ingest import IngestError
 from graphsvc.model import View
 from graphsvc.store import EmbeddedStore
-from graphsvc.store.neo4j import Neo4jStore
+from graphsvc.store.neo4j import Neo4jStore, _row
 from records import link
 from test_store_parity import compare_reads
 
@@ -141,7 +141,7 @@ def test_a_failed_staged_import_leaves_nothing_and_may_be_run_again(neo4j, recor
             import_records(store, records)
         assert store.count() == 0
         assert nodes(neo4j, "MATCH (a:Assertion) RETURN count(a)") == 0
-        assert nodes(neo4j, "MATCH (i:Import) RETURN count(i)") == 0
+        assert nodes(neo4j, "MATCH (i:Import) WHERE NOT i.discarded RETURN count(i)") == 0
     with staged(neo4j) as store:
         assert import_records(store, records).written == store.count() > 9000
 
@@ -166,7 +166,7 @@ def test_an_import_is_written_while_it_is_validated_and_a_late_error_leaves_noth
         assert store.batches > 5  # written before the bad record, at the end, was read
         assert store.count() == 0
         assert nodes(neo4j, "MATCH (a:Assertion) RETURN count(a)") == 0
-        assert nodes(neo4j, "MATCH (i:Import) RETURN count(i)") == 0
+        assert nodes(neo4j, "MATCH (i:Import) WHERE NOT i.discarded RETURN count(i)") == 0
     with staged(neo4j) as store:
         assert import_records(store, records).written == store.count() > 9000
 
@@ -182,8 +182,42 @@ def test_an_abandoned_import_is_removed_by_the_next_store_and_stays_hidden_until
         assert nodes(neo4j, "MATCH (a:Assertion) RETURN count(a)") == left
     with staged(neo4j, abandoned_after=timedelta(0)) as later:  # once abandoned, the next store removes it
         assert nodes(neo4j, "MATCH (a:Assertion) RETURN count(a)") == 0
-        assert nodes(neo4j, "MATCH (i:Import) RETURN count(i)") == 0
+        assert nodes(neo4j, "MATCH (i:Import) WHERE NOT i.discarded RETURN count(i)") == 0
         assert import_records(later, records).written == later.count() > 9000
+
+
+def test_a_batch_waiting_on_its_import_while_the_import_is_discarded_is_not_committed(neo4j, records):
+    """The race a stalled writer runs into: its batch reaches the import's lock while another
+    store holds it to discard the import. Once the discard commits, the batch must fail."""
+    import time
+
+    from graphsvc.ingest import prepare
+    from graphsvc.store.base import StoreUnavailable
+
+    with staged(neo4j) as store:
+        store._write("import_open", id="raced", now="2026-01-01T00:00:00.000Z")
+        rows = [{**_row(a), "seq": 10_000 + i, "import_id": "raced"} for i, a in enumerate(prepare(enumerate(records[:50], 1), store))]
+        outcome = {}
+
+        def write():
+            try:
+                store._write_staged("raced", rows)
+                outcome["committed"] = True
+            except StoreUnavailable as exc:
+                outcome["refused"] = str(exc)
+
+        with neo4j.driver.session(database=neo4j.database) as other:
+            tx = other.begin_transaction()
+            tx.run("MATCH (i:Import {id: 'raced'}) SET i.lock = true").consume()  # as import_discard does first
+            writer = threading.Thread(target=write)
+            writer.start()
+            time.sleep(1.0)  # the batch is written and waits on the lock in import_heartbeat
+            assert writer.is_alive()
+            tx.run("MATCH (i:Import {id: 'raced'}) SET i.discarded = true").consume()
+            tx.commit()
+        writer.join(30)
+        assert outcome == {"refused": "the import raced was removed as abandoned before it could be published; run it again"}
+        assert nodes(neo4j, "MATCH (a:Assertion {import_id: 'raced'}) RETURN count(a)") == 0
 
 
 def test_an_import_removed_as_abandoned_while_it_ran_is_not_published_half_written(neo4j, records):

@@ -574,10 +574,10 @@ class Neo4jStore(GraphStore):
         self._run(True, work)
 
     def _discard(self, import_id: str) -> None:
-        """Remove an unpublished import's assertions, a slice per transaction, then the import."""
+        """Remove an unpublished import's assertions, a slice per transaction; the Import stays,
+        marked discarded (import_discard says why)."""
         while self._run(True, lambda tx: tx.run(self._queries["import_discard"], id=import_id, limit=self.batch_size).single()["removed"]):
             pass
-        self._write("import_close", id=import_id)
 
     def _discard_abandoned(self) -> None:
         before = format_time(utcnow() - self.abandoned_after)
