@@ -10,6 +10,7 @@ assertions) goes through many batches.
 from __future__ import annotations
 
 import threading
+import time
 from datetime import timedelta
 
 import pytest
@@ -17,9 +18,10 @@ import pytest
 from conftest import need_neo4j
 from graphsvc import demo, ingest
 from graphsvc.bulk import import_records
-from graphsvc.ingest import IngestError
+from graphsvc.ingest import IngestError, prepare
 from graphsvc.model import View
 from graphsvc.store import EmbeddedStore
+from graphsvc.store.base import StoreUnavailable
 from graphsvc.store.neo4j import Neo4jStore, _row
 from records import link
 from test_store_parity import compare_reads
@@ -110,20 +112,29 @@ def test_nothing_of_a_staged_import_shows_until_it_is_published(neo4j, records):
         probe.close()
 
 
-class Failing(Neo4jStore):
-    """Fails after its third staged batch is committed (others may be committed beside it: the
-    batches are written by two threads); with `keep`, also fails to clean up (an importer
-    killed outright leaves its batches behind). Counts the rows committed."""
+class Counted(Neo4jStore):
+    """Counts the staged batches and rows it has committed (its writer threads count under a lock)."""
 
-    keep = False
+    batches = 0
+    committed = 0
 
     def _write_staged(self, import_id, rows):
         super()._write_staged(import_id, rows)
         with _counting:
-            self.batches = getattr(self, "batches", 0) + 1
-            self.committed = getattr(self, "committed", 0) + len(rows)
-            third = self.batches == 3
-        if third:
+            self.batches += 1
+            self.committed += len(rows)
+            return self.batches
+
+
+class Failing(Counted):
+    """Fails after its third staged batch is committed (others may be committed beside it: the
+    batches are written by two threads); with `keep`, also fails to clean up (an importer
+    killed outright leaves its batches behind)."""
+
+    keep = False
+
+    def _write_staged(self, import_id, rows):
+        if super()._write_staged(import_id, rows) == 3:
             raise RuntimeError("the import failed here")
 
     def _discard(self, import_id):
@@ -144,17 +155,6 @@ def test_a_failed_staged_import_leaves_nothing_and_may_be_run_again(neo4j, recor
         assert nodes(neo4j, "MATCH (i:Import) WHERE NOT i.discarded RETURN count(i)") == 0
     with staged(neo4j) as store:
         assert import_records(store, records).written == store.count() > 9000
-
-
-class Counted(Neo4jStore):
-    """Counts the staged batches it has committed."""
-
-    batches = 0
-
-    def _write_staged(self, import_id, rows):
-        super()._write_staged(import_id, rows)
-        with _counting:
-            self.batches += 1
 
 
 def test_an_import_is_written_while_it_is_validated_and_a_late_error_leaves_nothing(neo4j, records, monkeypatch):
@@ -189,11 +189,6 @@ def test_an_abandoned_import_is_removed_by_the_next_store_and_stays_hidden_until
 def test_a_batch_waiting_on_its_import_while_the_import_is_discarded_is_not_committed(neo4j, records):
     """The race a stalled writer runs into: its batch reaches the import's lock while another
     store holds it to discard the import. Once the discard commits, the batch must fail."""
-    import time
-
-    from graphsvc.ingest import prepare
-    from graphsvc.store.base import StoreUnavailable
-
     with staged(neo4j) as store:
         store._write("import_open", id="raced", now="2026-01-01T00:00:00.000Z")
         rows = [{**_row(a), "seq": 10_000 + i, "import_id": "raced"} for i, a in enumerate(prepare(enumerate(records[:50], 1), store))]
@@ -223,7 +218,6 @@ def test_a_batch_waiting_on_its_import_while_the_import_is_discarded_is_not_comm
 def test_an_import_removed_as_abandoned_while_it_ran_is_not_published_half_written(neo4j, records):
     """A writer silent past `abandoned_after` (a stalled process) loses its import to the next
     store that looks; when it wakes up it must fail, not publish what is left of it."""
-    from graphsvc.store.base import StoreUnavailable
 
     class Stalled(Neo4jStore):
         batches = 0

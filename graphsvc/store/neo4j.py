@@ -245,22 +245,18 @@ def _in_background(batches: Iterable[list[dict[str, Any]]], write: Callable[[lis
     """Write the batches in `writers` threads while this one makes the next (an import's
     validation runs in Python, its writing in Neo4j: the two overlap), at most _AHEAD batches
     ahead. Stops at the first error on either side and raises it once every writer has
-    stopped; returns the number of rows written."""
+    stopped; returns the number of rows written (all of them, or it raises)."""
     ahead: queue.Queue[Optional[list[dict[str, Any]]]] = queue.Queue(maxsize=_AHEAD)
     failed: list[BaseException] = []
     stop = threading.Event()
-    written = 0
-    count_lock = threading.Lock()
+    queued = 0
 
     def writer() -> None:
-        nonlocal written
         while (rows := ahead.get()) is not None:
             if failed or stop.is_set():
                 continue  # drain, so the other side never blocks on a full queue
             try:
                 write(rows)
-                with count_lock:
-                    written += len(rows)
             except BaseException as exc:
                 failed.append(exc)
 
@@ -272,6 +268,7 @@ def _in_background(batches: Iterable[list[dict[str, Any]]], write: Callable[[lis
             if failed:
                 break
             ahead.put(rows)
+            queued += len(rows)
     except BaseException:
         stop.set()
         raise
@@ -282,7 +279,7 @@ def _in_background(batches: Iterable[list[dict[str, Any]]], write: Callable[[lis
             thread.join()
     if failed:
         raise failed[0]
-    return written
+    return queued
 
 
 def _unless_transient(attempt: Callable[[], Any]) -> Any:
