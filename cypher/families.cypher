@@ -1,5 +1,6 @@
 // GraphStore.families: the current visible family_member_of links among the people asked
-// about ($ids), as [subject, object] pairs; the store answers both ends of each. Each link is
+// about ($among), from those of them in $ids (all of them, or a part when the store splits the
+// read), as [subject, object] pairs; the store answers both ends of each. Each link is
 // found once, from its subject, and only if its object is asked about too: a link to anyone
 // else (a parent, a sibling who is not a candidate) is dropped before its visibility is checked.
 // From the subject's end by hint: the role says how the subject relates to the object, so a
@@ -9,7 +10,7 @@
 {{ scope_version() }}
 CALL () {
   MATCH (a:Assertion) USING INDEX a:Assertion(subject, predicate)
-  WHERE a.subject IN $ids AND a.predicate = 'family_member_of' AND a.object IN $ids AND {{ current(a) }}
+  WHERE a.subject IN $ids AND a.predicate = 'family_member_of' AND a.object IN $among AND {{ current(a) }}
   RETURN collect([a.subject, a.object]) AS rows
 }
 RETURN scope_version, rows

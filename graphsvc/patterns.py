@@ -106,14 +106,15 @@ class Patterns:
         unknown = wanted - CONTEXT_KINDS
         if unknown:
             raise BadInput(f"unknown context kinds: {', '.join(sorted(unknown))} (use {', '.join(sorted(CONTEXT_KINDS))})")
-        placed = self.store.context_links(self.view, wanted, start, end, min_children)
+        if exclude_family:  # the families among every child placed: family grouping can only lower a count
+            placed, self._family = self.store.context_links_and_families(self.view, wanted, start, end, min_children)
+            self._family_among = set(self._family)
+        else:
+            placed = self.store.context_links(self.view, wanted, start, end, min_children)
         links = {p.context: p.links for p in placed}
         for p in placed:
             self._kinds[p.context] = p.kind
-        # Family grouping can only lower a context's count: only contexts with enough children need it.
         candidates = _with_enough_children(links, min_children)
-        if exclude_family:
-            self.learn_families(c for children in candidates.values() for c in children)
         found = []
         for context, children in candidates.items():
             context_links = links[context]

@@ -131,8 +131,11 @@ def compare_reads(e: GraphStore, n: GraphStore, views: list[Optional[View]], ext
                 checks += 1
         for start, end in windows:
             for kinds, least in ((CONTEXT_KINDS, 1), (CONTEXT_KINDS, 2), ({"venue", "address"}, 1)):
-                both((e, n), lambda s: in_order(s.context_links(view, kinds, start, end, least)))
-                checks += 1
+                placed = both((e, n), lambda s: in_order(s.context_links(view, kinds, start, end, least)))
+                # With the families among the children placed (Neo4j reads them with the kinds).
+                assert both((e, n), lambda s: (lambda r: (in_order(r[0]), r[1]))(s.context_links_and_families(view, kinds, start, end, least))) == \
+                    (placed, e.families({link[0] for _, _, links in placed for link in links}, view))
+                checks += 2
     both((e, n), lambda s: s.flagged(ids))
     return checks
 
@@ -338,6 +341,76 @@ def test_the_demo_data_reads_the_same_on_both_backends(pair_factory):
     assert compare_reads(e, n, views, sample=60) > 0
 
 
+def test_reads_split_across_sessions_read_the_same(neo4j_for_tests, tmp_path):
+    """Neo4j splits a read over many ids (kinds, families, one predicate of each, assertions)
+    and a window of context links into parts read side by side: split at every few ids into
+    three parts, every read still answers as the embedded store's, and the parts did run in
+    other threads."""
+    from graphsvc.store.neo4j import Neo4jStore
+
+    n4 = need_neo4j(neo4j_for_tests)
+    threads: dict[str, set[str]] = {}
+
+    class Watched(Neo4jStore):
+        def _view_read(self, query, view, **params):
+            threads.setdefault(query, set()).add(threading.current_thread().name)
+            return super()._view_read(query, view, **params)
+
+    n4.empty()
+    e = EmbeddedStore(tmp_path / "e.db")
+    n = Watched(n4.uri, database=n4.database, driver=n4.driver, replan="skip", split_above=2, read_parts=3)
+    try:
+        records = list(demo.generate("small", 7))
+        for s in (e, n):
+            import_records(s, records)
+        times = sorted({a.recorded_at for a in e.log()})
+        assert compare_reads(e, n, [None, View(frozenset({"mash"}), "mash"), View(frozenset({"police"}), "police", as_of=times[len(times) // 2])], sample=40) > 0
+        for query in ("kinds_of", "families", "about_each", "about_each_incoming", "assertions", "context_links", "kinds_and_families"):
+            assert len(threads.get(query, ())) > 1, f"{query} was not read in parts side by side: {threads.get(query)}"
+    finally:
+        e.close()
+        n.close()
+
+
+def test_context_links_count_children_across_the_parts_of_a_window(pair_factory):
+    """Neo4j reads a window's context links in parts (earlier and later halves) side by side:
+    a context whose children are only enough across both halves is found, and a child seen
+    there in both halves keeps every link."""
+    e, n = pair_factory()
+    records = [entity(c, "child") for c in ("c-1", "c-2", "c-3", "c-4")] + [entity("v-1", "venue"), entity("v-2", "venue")]
+    records += [link("c-1", "seen_at", "v-1", recorded_at=day(1)), link("c-2", "seen_at", "v-1", recorded_at=day(2)),
+                link("c-3", "seen_at", "v-1", recorded_at=day(8)), link("c-1", "seen_at", "v-1", recorded_at=day(9)),
+                link("c-1", "seen_at", "v-2", recorded_at=day(1)), link("c-4", "seen_at", "v-2", recorded_at=day(9))]
+    for s in (e, n):
+        import_records(s, records)
+    start, end = parse_time(day(0)), parse_time(day(10))
+    placed = both((e, n), lambda s: in_order(s.context_links(None, CONTEXT_KINDS, start, end, 3)))
+    assert [(context, [link[0] for link in links]) for context, _, links in placed] == [("v-1", ["c-1", "c-1", "c-2", "c-3"])]
+    assert both((e, n), lambda s: in_order(s.context_links(None, CONTEXT_KINDS, start, end, 2)))[1][0] == "v-2"
+
+
+def test_a_window_is_cut_into_adjacent_parts_that_hold_every_time_once():
+    from graphsvc.store.neo4j import _time_windows, time_key
+
+    @settings(max_examples=200, deadline=None)
+    @given(start=st.datetimes(min_value=datetime(2000, 1, 1), max_value=datetime(2040, 1, 1), timezones=st.just(timezone.utc)),
+           length=st.timedeltas(min_value=timedelta(0), max_value=timedelta(days=4000)), parts=st.integers(1, 7),
+           probes=st.lists(st.floats(0, 1), max_size=20))
+    def check(start, length, parts, probes):
+        end = start + length
+        windows = _time_windows(start, end, parts)
+        assert windows[0][0] == time_key(start) and windows[-1][1] == time_key(end)
+        assert len(windows) == (parts if end > start else 1)
+        times = [start, end] + [start + length * f for f in probes]
+        times += [datetime.fromisoformat(high) + timedelta(microseconds=d) for _, high in windows for d in (-1, 0, 1)]
+        for t in times:
+            if start <= t <= end:
+                key = time_key(t)
+                assert sum(low <= key <= high for low, high in windows) == 1, (t, windows)
+
+    check()
+
+
 # -- the port's contract, on each backend -----------------------------------------------------------
 
 def sample(i: int, **changes) -> Assertion:
@@ -512,7 +585,7 @@ def test_every_query_plans_and_reads_start_from_an_index(neo4j_for_tests):
 
     queries = n4.store()._queries  # as the tests' stores send them (a cached plan is then reused)
     reader = Neo4jStore._reader_params(View(frozenset({"police"}), "police", subject="pc-1", as_of=BASE, valid_at=BASE))
-    params = {**reader, "scopes": ["", "police"], "id": "x", "ids": ["a", "b"], "any_predicate": False, "predicates": ["seen_at", "name"],
+    params = {**reader, "scopes": ["", "police"], "id": "x", "ids": ["a", "b"], "among": ["a", "b", "c"], "any_predicate": False, "predicates": ["seen_at", "name"],
               "start": "2026-01-01T00:00:00.000000Z", "end": "2026-02-01T00:00:00.000000Z", "kinds": ["child", "adult"], "min": 2, "by_name": True, "needle": "jo",
               "by_dob": True, "dob": '"2011-02-03"', "by_identifier": False, "identifier": "", "predicate": "date_of_birth", "key": '"2011-02-03"',
               "after": 0, "limit": 10, "owner_agency": "csc", "low": "", "high": "9999", "decision_id": "d", "rows": [],

@@ -104,6 +104,14 @@ class GraphStore(abc.ABC):
         return [PlacedChildren(context, kind[context], context_links) for context, context_links in links.items()
                 if len({l.child for l in context_links}) >= min_children]
 
+    def context_links_and_families(self, view: Optional[View], kinds: Iterable[str], start: Optional[datetime], end: Optional[datetime],
+                                   min_children: int) -> tuple[list[PlacedChildren], dict[str, frozenset[str]]]:
+        """context_links, and the families (families()) among every child it places: what
+        sharedContexts reads, asked for at once so that a store may read the families with the
+        kinds (Neo4j does, in the same queries)."""
+        placed = self.context_links(view, kinds, start, end, min_children)
+        return placed, self.families({link.child for p in placed for link in p.links}, view)
+
     def _found_children(self, view: Optional[View], found_at: Iterable[Assertion], wanted: frozenset[str], kind: dict[str, str]) -> Iterator[tuple[str, ContextLink]]:
         """For context_links: (place, link) for each child found at a place of a wanted kind,
         through the episodes (the found_at's subjects) the child is the subject of. `found_at`
