@@ -3,7 +3,12 @@
 
 // -- assertions: append-only, numbered in the order written
 CREATE CONSTRAINT assertion_id IF NOT EXISTS FOR (a:Assertion) REQUIRE a.id IS UNIQUE;
-CREATE CONSTRAINT assertion_seq IF NOT EXISTS FOR (a:Assertion) REQUIRE a.seq IS UNIQUE;
+// the order written (the log, reads in seq order). An index, not a uniqueness constraint: every
+// seq comes from the assertion Counter, which a writer holds locked while it takes its numbers
+// (append_assertions, reserve_seqs), so two are never the same; the constraint's check on every
+// node written cost a staged import 8% (measured: 21,400 against 19,700 assertions/s). A
+// database made before keeps its constraint of the same name.
+CREATE INDEX assertion_seq IF NOT EXISTS FOR (a:Assertion) ON (a.seq);
 CREATE INDEX assertion_supersedes IF NOT EXISTS FOR (a:Assertion) ON (a.supersedes);
 // an entity's assertions (every one has a predicate: reads by subject or object alone say
 // `predicate IS NOT NULL` and seek the first key), or one predicate of them (its kind, its
