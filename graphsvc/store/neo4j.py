@@ -197,6 +197,17 @@ def _time_windows(start: Optional[datetime], end: Optional[datetime], parts: int
     return [(time_key(low), time_key(high)) for low, high in zip(lows, cuts + [end])]
 
 
+def _both_ends(people: Iterable[str], links: Iterable[tuple[str, str]]) -> dict[str, frozenset[str]]:
+    """GraphStore.families from family links read from their subjects' end: each person's
+    relatives among `people`, whichever end of a link they are at."""
+    found: dict[str, set[str]] = {p: set() for p in people}
+    for subject, object_ in links:
+        if subject in found and object_ in found:
+            found[subject].add(object_)
+            found[object_].add(subject)
+    return {p: frozenset(relatives) for p, relatives in found.items()}
+
+
 def _floor_ms(value: Optional[datetime]) -> Optional[str]:
     """A bound for `stored <= value` over millisecond-precision stored times (format_time
     truncates, so this is exact: stored <= value iff stored <= floor_ms(value))."""
@@ -464,7 +475,7 @@ class Neo4jStore(GraphStore):
         """_view_read of a query over many ids ($ids) whose rows for one id do not depend on the
         others: above split_above ids, split into read_parts reads side by side, their rows
         concatenated in the order of the parts."""
-        if self._readers is None or len(ids) <= self.split_above:
+        if self.read_parts == 1 or len(ids) <= self.split_above:
             return self._view_read(query, view, ids=_padded(ids), **params)
         size = -(-len(ids) // self.read_parts)
         parts = [_padded(ids[i:i + size]) for i in range(0, len(ids), size)]
@@ -716,25 +727,18 @@ class Neo4jStore(GraphStore):
                                                                            for links in children for child, how, at, agency, ids in links]))
         if not families:
             return placed, {}
-        found: dict[str, set[str]] = {link.child: set() for p in placed for link in p.links}
-        for person in found:
-            for relative in relatives[person]:
-                if relative in found:
-                    found[person].add(relative)
-                    found[relative].add(person)
-        return placed, {person: frozenset(people) for person, people in found.items()}
+        children = {link.child for p in placed for link in p.links}
+        return placed, _both_ends(children, ((child, relative) for child in children for relative in relatives[child]))
 
     def _linked_entities(self, view: Optional[View], start: Optional[datetime], end: Optional[datetime], min_children: int) -> dict[str, dict[str, list[Any]]]:
         """context -> entity -> its links there (rows of context_links.cypher), for contexts
         with links from at least min_children entities."""
-        windows = _time_windows(start, end, self.read_parts if self._readers is not None else 1)
+        windows = _time_windows(start, end, self.read_parts)
         # One window: the database keeps only contexts with enough entities; several: each
         # part keeps all, since an entity may be counted in another part.
         least = min_children if len(windows) == 1 else 1
         parts = self._side_by_side([functools.partial(self._view_read, "context_links", view, predicates=_padded(list(v.CONTEXT_LINKS)), start=low, end=high, min=least)
                                     for low, high in windows])
-        if len(parts) == 1:
-            return {context: {links[0][0]: links for links in linked} for context, linked in parts[0]}
         grouped: dict[str, dict[str, list[Any]]] = defaultdict(dict)
         for rows in parts:
             for context, linked in rows:
@@ -744,13 +748,9 @@ class Neo4jStore(GraphStore):
         return {context: entities for context, entities in grouped.items() if len(entities) >= min_children}
 
     def families(self, people: Iterable[str], view: Optional[View]) -> dict[str, frozenset[str]]:
-        found: dict[str, set[str]] = {p: set() for p in people}
-        if found:
-            # Split by the links' subjects; each part checks objects against everyone asked about.
-            for subject, object_ in self._each_read("families", view, list(found), among=_padded(list(found))):
-                found[subject].add(object_)
-                found[object_].add(subject)
-        return {p: frozenset(relatives) for p, relatives in found.items()}
+        asked = list(dict.fromkeys(people))
+        # Split by the links' subjects; each part checks objects against everyone asked about.
+        return _both_ends(asked, self._each_read("families", view, asked, among=_padded(asked)) if asked else [])
 
     def search(self, view: Optional[View], kinds: Iterable[str] = v.PEOPLE, name: Optional[str] = None, date_of_birth: Optional[str] = None, identifier: Optional[str] = None) -> list[str]:
         wanted = sorted(set(kinds))
