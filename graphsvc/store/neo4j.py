@@ -505,8 +505,8 @@ class Neo4jStore(GraphStore):
         subject = None if trusted else view.subject  # type: ignore[union-attr]
         return {
             "trusted": trusted, "scopes": [NEVER, NEVER],
-            "as_of": as_of or _AFTER_ALL,  # no as_of: recorded at any time
-            "valid_at_from": valid_at or _AFTER_ALL, "valid_at_to": valid_at or _BEFORE_ALL,  # no valid_at: always valid
+            "as_of": as_of or _AFTER_ALL, "as_of_now": as_of is None,  # no as_of: recorded at any time
+            "valid_at_from": valid_at or _AFTER_ALL, "valid_at_to": valid_at or _BEFORE_ALL, "valid_always": valid_at is None,  # no valid_at: always valid
             "has_agency": agency is not None, "agency": agency or "",
             "has_subject": subject is not None, "subject": subject or "",
         }
