@@ -9,14 +9,16 @@ assertions) goes through many batches.
 
 from __future__ import annotations
 
+import gc
 import threading
 import time
+import weakref
 from datetime import timedelta
 
 import pytest
 
 from conftest import need_neo4j
-from graphsvc import demo, ingest
+from graphsvc import demo, heap, ingest
 from graphsvc.bulk import import_records
 from graphsvc.ingest import IngestError, prepare
 from graphsvc.model import View
@@ -216,6 +218,30 @@ def test_an_abandoned_import_is_removed_by_the_next_store_and_stays_hidden_until
         assert nodes(neo4j, "MATCH (a:Assertion) RETURN count(a)") == 0
         assert nodes(neo4j, "MATCH (i:Import) WHERE NOT i.discarded RETURN count(i)") == 0
         assert import_records(later, records).written == later.count() > 9000
+
+
+def test_a_staged_import_lets_go_of_each_batch_once_written(neo4j, records, monkeypatch):
+    """An import runs with the collector paused (heap), and the driver keeps each query's
+    parameters in reference cycles that only the collector frees: a batch's rows must not be
+    left to it, or every batch stays in memory until the import ends."""
+
+    class Row(dict):  # a dict that can be watched (weakref)
+        pass
+
+    written: list[weakref.ref] = []
+    real = Neo4jStore._write_staged
+
+    def watched(self, import_id, rows):
+        rows[:] = [Row(row) for row in rows]
+        written.extend(weakref.ref(row) for row in rows)
+        real(self, import_id, rows)
+
+    monkeypatch.setattr(Neo4jStore, "_write_staged", watched)
+    with staged(neo4j) as store, heap.paused():
+        assert import_records(store, records).written == store.count() > 9 * store.batch_size  # many batches
+        assert len(written) == store.count()
+        assert not gc.isenabled()  # nothing was collected: each batch went when it was written
+        assert [ref for ref in written if ref() is not None] == []
 
 
 def test_a_batch_waiting_on_its_import_while_the_import_is_discarded_is_not_committed(neo4j, records):

@@ -289,6 +289,10 @@ def _in_background(batches: Iterable[list[dict[str, Any]]], write: Callable[[lis
                 write(rows)
             except BaseException as exc:
                 failed.append(exc)
+            # Done with: the driver keeps a query's parameters in reference cycles, which only
+            # the collector frees, and bulk.import_file pauses it (heap). Left to it, every
+            # batch stayed in memory to the import's end (4.4 of the 7.4 GB peak at large-la).
+            rows.clear()
 
     threads = [threading.Thread(target=writer, name=f"neo4j-import-writer-{i}", daemon=True) for i in range(writers)]
     for thread in threads:
