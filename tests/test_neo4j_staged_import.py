@@ -24,7 +24,7 @@ from graphsvc.ingest import IngestError, prepare
 from graphsvc.model import View
 from graphsvc.store import EmbeddedStore
 from graphsvc.store.base import StoreUnavailable
-from graphsvc.store.neo4j import Neo4jStore, _row
+from graphsvc.store.neo4j import Neo4jStore, _in_background, _row
 from records import link
 from test_store_parity import compare_reads
 
@@ -242,6 +242,28 @@ def test_a_staged_import_lets_go_of_each_batch_once_written(neo4j, records, monk
         assert len(written) == store.count()
         assert not gc.isenabled()  # nothing was collected: each batch went when it was written
         assert [ref for ref in written if ref() is not None] == []
+
+
+def test_the_rows_written_are_counted_before_a_writer_lets_go_of_them():
+    """The writers empty each batch once written (see the test above): the importer counts a
+    batch's rows before handing it over, not after, when a writer may have emptied it. Here a
+    batch asked its length after the hand-over answers only once it has been written."""
+
+    class Batch(list):
+        def __init__(self, rows):
+            super().__init__(rows)
+            self.written = threading.Event()
+
+        def __len__(self):
+            self.written.wait(0.5)  # before the hand-over, nothing sets it: the true length
+            return super().__len__()
+
+    def write(rows):
+        rows.written.set()
+
+    batches = [Batch([{"n": i} for i in range(5)]), Batch([{"n": 5}, {"n": 6}])]
+    assert _in_background(iter(batches), write, 2) == 7
+    assert [list(b) for b in batches] == [[], []]  # and both were let go of
 
 
 def test_a_batch_waiting_on_its_import_while_the_import_is_discarded_is_not_committed(neo4j, records):

@@ -301,8 +301,8 @@ def _in_background(batches: Iterable[list[dict[str, Any]]], write: Callable[[lis
         for rows in batches:
             if failed:
                 break
+            queued += len(rows)  # before the hand-over: a writer empties the batch once written
             ahead.put(rows)
-            queued += len(rows)
     except BaseException:
         stop.set()
         raise
