@@ -82,7 +82,7 @@ from ..model import (
     parse_time,
     utcnow,
 )
-from .base import GraphStore, StoreUnavailable
+from .base import GraphStore, StoreUnavailable, among
 from .embedded import DATED  # the reference store's time index: the same predicates here
 
 log = logging.getLogger("graphsvc.store.neo4j")
@@ -199,13 +199,12 @@ def _time_windows(start: Optional[datetime], end: Optional[datetime], parts: int
 
 def _both_ends(people: Iterable[str], links: Iterable[tuple[str, str]]) -> dict[str, frozenset[str]]:
     """GraphStore.families from family links read from their subjects' end: each person's
-    relatives among `people`, whichever end of a link they are at."""
-    found: dict[str, set[str]] = {p: set() for p in people}
+    relatives among `people` (base.among), whichever end of a link they are at."""
+    relatives: dict[str, set[str]] = defaultdict(set)
     for subject, object_ in links:
-        if subject in found and object_ in found:
-            found[subject].add(object_)
-            found[object_].add(subject)
-    return {p: frozenset(relatives) for p, relatives in found.items()}
+        relatives[subject].add(object_)
+        relatives[object_].add(subject)
+    return among(list(people), relatives)
 
 
 def _floor_ms(value: Optional[datetime]) -> Optional[str]:
