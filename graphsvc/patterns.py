@@ -7,6 +7,7 @@ with the answer rather than the store. Every item lists the assertion ids it res
 
 from __future__ import annotations
 
+import bisect
 import io
 import statistics
 from collections import defaultdict
@@ -37,6 +38,8 @@ class Patterns:
         self._kinds: dict[str, Optional[str]] = {}
         self._family: dict[str, frozenset[str]] = {}  # person -> relatives among _family_among
         self._family_among: set[str] = set()
+        self._facts: dict[str, list[Assertion]] = {}  # event -> its assertions (episode)
+        self._subjects: dict[str, list[Assertion]] = {}  # event -> its subjects' involvement links
 
     # -- lookups, cached for the life of one query. The plural forms fetch many entities in one
     # store read: a pattern over a window touches thousands of entities.
@@ -64,12 +67,22 @@ class Patterns:
         return self.subjects_of_each([event])[event]
 
     def subjects_of_each(self, events: Iterable[str]) -> dict[str, list[Assertion]]:
-        """subjects_of for many events in one read; the subjects' kinds are learned too (every
-        caller asks whether they are children)."""
-        found = self.store.about_each(events, self.view, "involved_in", incoming=True)
-        subjects = {e: [a for a in links if a.role == "subject"] for e, links in found.items()}
-        self.learn_kinds(a.subject for links in subjects.values() for a in links)
-        return subjects
+        """subjects_of for many events in one read (of those not read before in this query);
+        the subjects' kinds are learned too (every caller asks whether they are children)."""
+        events = list(dict.fromkeys(events))
+        unknown = [e for e in events if e not in self._subjects]
+        if unknown:
+            found = self.store.about_each(unknown, self.view, "involved_in", incoming=True)
+            self._subjects.update((e, [a for a in links if a.role == "subject"]) for e, links in found.items())
+            self.learn_kinds(a.subject for e in unknown for a in self._subjects[e])
+        return {e: self._subjects[e] for e in events}
+
+    def learn_facts(self, events: Iterable[str]) -> None:
+        """What is recorded about each of these events (episode reads it), in one read: an
+        episode a read each was a round trip each on Neo4j, hundreds in a month's window."""
+        unknown = [e for e in dict.fromkeys(events) if e not in self._facts]
+        if unknown:
+            self._facts.update(self.store.about_each(unknown, self.view, None))
 
     def family_groups(self, people: Iterable[str]) -> list[set[str]]:
         """People grouped by (visible) family links among themselves (union-find: this runs for
@@ -134,7 +147,8 @@ class Patterns:
     def episode(self, involvement: Assertion) -> Optional["Episode"]:
         event = involvement.object
         assert event is not None
-        facts = self.store.about(event, self.view)
+        self.learn_facts([event])
+        facts = self._facts[event]
         if not any(a.predicate == "kind" and a.value == "missing_episode" for a in facts):
             return None
         values: dict[str, Assertion] = {}
@@ -167,9 +181,9 @@ class Patterns:
 
     def episodes_of(self, child: str, start: Optional[datetime] = None, end: Optional[datetime] = None) -> list["Episode"]:
         out = []
-        for involvement in self.store.about(child, self.view, ["involved_in"]):
-            if involvement.role != "subject":
-                continue
+        involvements = [i for i in self.store.about(child, self.view, ["involved_in"]) if i.role == "subject"]
+        self.learn_facts(i.object for i in involvements if i.object)
+        for involvement in involvements:
             e = self.episode(involvement)
             if e and (start is None or e.started >= start) and (end is None or e.started <= end):
                 out.append(e)
@@ -201,14 +215,21 @@ class Patterns:
 
     # -- 3. children who repeatedly go missing
     def missing_episodes_in(self, start: Optional[datetime], end: Optional[datetime]) -> list["Episode"]:
+        """The episodes of children that started (have an occurred_on) in [start, end]."""
+        return self._episodes_of_occurrences(self._occurrences(start, end))
+
+    def _occurrences(self, start: Optional[datetime], end: Optional[datetime]) -> list[Assertion]:
+        """The occurred_on of missing episodes in [start, end], oldest first."""
+        occurrences = self.store.dated_of_kind(self.view, ["occurred_on"], "missing_episode", start, end)
+        self._kinds.update((o.subject, "missing_episode") for o in occurrences)
+        return occurrences
+
+    def _episodes_of_occurrences(self, occurrences: list[Assertion]) -> list["Episode"]:
         episodes: dict[str, Episode] = {}
-        occurrences = self.store.dated(self.view, ["occurred_on"], start, end)
-        self.learn_kinds(o.subject for o in occurrences)
-        subjects = self.subjects_of_each({o.subject for o in occurrences if self.kind(o.subject) == "missing_episode"})
-        for occurred in occurrences:
-            if occurred.subject in episodes or self.kind(occurred.subject) != "missing_episode":
-                continue
-            for involvement in subjects[occurred.subject]:
+        subjects = self.subjects_of_each({o.subject for o in occurrences})
+        self.learn_facts(event for event, links in subjects.items() if links)
+        for event in dict.fromkeys(o.subject for o in occurrences):  # an episode may have two occurred_on
+            for involvement in subjects[event]:
                 e = self.episode(involvement)
                 if e and self.kind(e.child) == "child":
                     episodes[f"{e.id}/{e.child}"] = e
@@ -240,9 +261,16 @@ class Patterns:
         check_window(start, end)
         self.require_child(child)
         reasons: dict[str, list[CoMissingReason]] = defaultdict(list)
-        for mine in self.episodes_of(child, start, end):
-            window_end = mine.ended or mine.started
-            for other in self.missing_episodes_in(mine.started - LONGEST_EPISODE, window_end):
+        episodes = self.episodes_of(child, start, end)
+        # Others overlap an episode of mine if they started in its window. The windows of a
+        # child who goes missing often overlap: the store is asked about each stretch of time
+        # once, and each window takes its own from that.
+        windows = [(mine.started - LONGEST_EPISODE, mine.ended or mine.started) for mine in episodes]
+        occurrences = [o for low, high in _merged(windows) for o in self._occurrences(low, high)]  # oldest first
+        moments = [moment(o) for o in occurrences]
+        for mine, (window_start, window_end) in zip(episodes, windows):
+            inside = occurrences[bisect.bisect_left(moments, window_start):bisect.bisect_right(moments, window_end)]
+            for other in self._episodes_of_occurrences(inside):
                 if other.child == child:
                     continue
                 other_end = other.ended or other.started
@@ -251,10 +279,11 @@ class Patterns:
             for key, places in (("found_at_same_place", mine.found_at), ("found_with_same_person", mine.found_with)):
                 predicate = "found_at" if key == "found_at_same_place" else "found_with"
                 for place in places:
-                    for link in self.store.about(place, self.view, [predicate], incoming=True):
-                        if link.subject == mine.id:
-                            continue
-                        for involvement in self.subjects_of(link.subject):
+                    links = [l for l in self.store.about(place, self.view, [predicate], incoming=True) if l.subject != mine.id]
+                    subjects = self.subjects_of_each(l.subject for l in links)
+                    self.learn_facts(event for event, involvements in subjects.items() if involvements)
+                    for link in links:
+                        for involvement in subjects[link.subject]:
                             other = self.episode(involvement)
                             if other and other.child != child and self.kind(other.child) == "child" and (start is None or other.started >= start) and (end is None or other.started <= end):
                                 reasons[other.child].append(CoMissingReason(key, mine.id, other.id, place, mine.assertion_ids + other.assertion_ids))
@@ -362,6 +391,18 @@ class Patterns:
             for involvement in self.subjects_of(found.subject):
                 if involvement.subject != person and self.kind(involvement.subject) in PEOPLE:
                     yield involvement.subject, _found_with(involvement, found)
+
+
+def _merged(windows: Iterable[tuple[datetime, datetime]]) -> list[tuple[datetime, datetime]]:
+    """The time the windows cover, as few windows as can hold it (an empty window, ending
+    before it starts, covers nothing)."""
+    merged: list[tuple[datetime, datetime]] = []
+    for low, high in sorted(w for w in windows if w[0] <= w[1]):
+        if merged and low <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], high))
+        else:
+            merged.append((low, high))
+    return merged
 
 
 def _with_enough_children(links: dict[str, list[Any]], min_children: int) -> dict[str, list[str]]:

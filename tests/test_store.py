@@ -180,6 +180,8 @@ def test_many_entity_reads_follow_every_write(store):
     assert store.kinds_of(asked, nobody) == {}  # the trusted reader's answers are not another auth-less reader's
     assert store.about_each(asked, CSC, "family_member_of") == {"kid-1": [], "kid-2": [], "kid-3": []}
     assert store.families(asked, CSC) == {"kid-1": frozenset(), "kid-2": frozenset(), "kid-3": frozenset()}
+    everything = store.about_each(asked, CSC, None)  # every predicate
+    assert everything["kid-3"] == [] and {a.predicate for a in everything["kid-1"]} == {"kind", "name"}
 
     kid(store, "kid-3", agency="csc", scope="csc")
     import_records(store, [link("kid-1", "family_member_of", "kid-3", agency="csc", scope="csc", role="sibling")])
@@ -187,6 +189,8 @@ def test_many_entity_reads_follow_every_write(store):
     family = store.about_each(asked, CSC, "family_member_of")
     assert [a.object for a in family["kid-1"]] == ["kid-3"] and family["kid-2"] == family["kid-3"] == []
     assert [a.subject for a in store.about_each(asked, CSC, "family_member_of", incoming=True)["kid-3"]] == ["kid-1"]
+    assert [a.predicate for a in store.about_each(asked, CSC, None)["kid-1"]] == ["kind", "name", "family_member_of"]
+    assert [a.predicate for a in store.about_each(asked, CSC, None)["kid-3"]] == ["kind", "name"]
     assert store.families(asked, CSC) == {"kid-1": {"kid-3"}, "kid-2": frozenset(), "kid-3": {"kid-1"}}
     assert store.families(asked, POLICE) == {"kid-1": frozenset(), "kid-2": frozenset(), "kid-3": frozenset()}  # csc's link
     assert store.families(["kid-1", "kid-2"], CSC) == {"kid-1": frozenset(), "kid-2": frozenset()}  # kid-3 not asked about

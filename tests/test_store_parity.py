@@ -95,10 +95,10 @@ def compare_reads(e: GraphStore, n: GraphStore, views: list[Optional[View]], ext
         assert families == {x: relatives[x] & set(asked) for x in asked}  # relatives among those asked about
         some = asked[::2]
         assert both((e, n), lambda s: s.families(some, view)) == {x: relatives[x] & set(some) for x in some}
-        for predicate in ("kind", "name", "involved_in", "associates_with", "family_member_of", "found_at"):
+        for predicate in ("kind", "name", "involved_in", "associates_with", "family_member_of", "found_at", None):  # None: every one
             for incoming in (False, True):
                 each = both((e, n), lambda s: s.about_each(asked, view, predicate, incoming))
-                assert each == {x: e.about(x, view, [predicate], incoming) for x in asked}
+                assert each == {x: e.about(x, view, None if predicate is None else [predicate], incoming) for x in asked}
                 checks += 1
         for entity_id in asked:
             both((e, n), lambda s: s.kind_of(entity_id, view))
@@ -127,8 +127,11 @@ def compare_reads(e: GraphStore, n: GraphStore, views: list[Optional[View]], ext
                 checks += 2
         for preds in dated_sets:
             for start, end in windows:
-                both((e, n), lambda s: s.dated(view, preds, start, end))
-                checks += 1
+                dated = both((e, n), lambda s: s.dated(view, preds, start, end))
+                kinds = e.kinds_of({a.subject for a in dated}, view)
+                for kind in ("missing_episode", "child", "none-such"):  # a kind checked where the assertions are
+                    assert both((e, n), lambda s: s.dated_of_kind(view, preds, kind, start, end)) == [a for a in dated if kinds.get(a.subject) == kind]
+                checks += 4
         for start, end in windows:
             for kinds, least in ((CONTEXT_KINDS, 1), (CONTEXT_KINDS, 2), ({"venue", "address"}, 1)):
                 placed = both((e, n), lambda s: in_order(s.context_links(view, kinds, start, end, least)))

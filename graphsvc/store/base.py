@@ -62,9 +62,10 @@ class GraphStore(abc.ABC):
         """kind_of for each entity, in one read: only the entities whose kind the view sees."""
 
     @abc.abstractmethod
-    def about_each(self, entity_ids: Iterable[str], view: Optional[View], predicate: str, incoming: bool = False) -> dict[str, list[Assertion]]:
-        """about(entity, view, [predicate], incoming) for each entity, in one read; every entity
-        asked for is a key (with an empty list when the view sees nothing)."""
+    def about_each(self, entity_ids: Iterable[str], view: Optional[View], predicate: Optional[str], incoming: bool = False) -> dict[str, list[Assertion]]:
+        """about(entity, view, [predicate], incoming) for each entity, in one read (predicate
+        None: about(entity, view, None, incoming), every predicate); every entity asked for is
+        a key (with an empty list when the view sees nothing)."""
 
     def entity(self, entity_id: str, view: Optional[View]) -> Optional[Entity]:
         kind = self.kind_of(entity_id, view)
@@ -82,6 +83,15 @@ class GraphStore(abc.ABC):
         """Current visible assertions with these predicates whose moment (model.moment) lies in
         [start, end], oldest first: the time index that pattern queries start from, so their
         cost grows with the window, not the store."""
+
+    def dated_of_kind(self, view: Optional[View], predicates: Iterable[str], kind: str, start: Optional[datetime] = None, end: Optional[datetime] = None) -> list[Assertion]:
+        """dated(), keeping the assertions whose subject the view sees as of this kind: the
+        missing episodes among every event of a window (at large-la, 646 of 24,475), for a store
+        that can check the kinds where the assertions are rather than hand them all over first
+        (Neo4j does). Over dated and kinds_of here."""
+        found = self.dated(view, predicates, start, end)
+        kinds = self.kinds_of({a.subject for a in found}, view)
+        return [a for a in found if kinds.get(a.subject) == kind]
 
     def context_links(self, view: Optional[View], kinds: Iterable[str], start: Optional[datetime], end: Optional[datetime], min_children: int) -> list[PlacedChildren]:
         """The links in [start, end] that place a child (an entity whose kind the view sees as

@@ -463,8 +463,13 @@ class EmbeddedStore(GraphStore):
             known.update((entity_id, fresh.get(entity_id)) for entity_id in asked)
         return found
 
-    def about_each(self, entity_ids: Iterable[str], view: Optional[View], predicate: str, incoming: bool = False) -> dict[str, list[Assertion]]:
-        index = self._object_predicate if incoming else self._subject_predicate
+    def about_each(self, entity_ids: Iterable[str], view: Optional[View], predicate: Optional[str], incoming: bool = False) -> dict[str, list[Assertion]]:
+        if predicate is None:
+            every = self._object if incoming else self._subject
+            candidates_of: Callable[[str], Iterable[Assertion]] = lambda entity_id: every.get(entity_id, ())
+        else:
+            index = self._object_predicate if incoming else self._subject_predicate
+            candidates_of = lambda entity_id: _get(index, (entity_id, predicate))
         memo = self._memo(view)
         known = memo.links.setdefault((predicate, incoming), {}) if memo is not None else {}
         found: dict[str, list[Assertion]] = {}
@@ -475,7 +480,7 @@ class EmbeddedStore(GraphStore):
             links = known.get(entity_id)
             if links is None:
                 found[entity_id] = fresh[entity_id] = []
-                candidates.extend(_get(index, (entity_id, predicate)))
+                candidates.extend(candidates_of(entity_id))
             else:
                 found[entity_id] = [everything[i] for i in links]
         for a in self._current(candidates, view):

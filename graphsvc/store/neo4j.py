@@ -669,10 +669,11 @@ class Neo4jStore(GraphStore):
         ids = sorted(set(entity_ids))
         return {entity_id: kind for entity_id, kind in self._each_read("kinds_of", view, ids) if kind is not None} if ids else {}
 
-    def about_each(self, entity_ids: Iterable[str], view: Optional[View], predicate: str, incoming: bool = False) -> dict[str, list[Assertion]]:
+    def about_each(self, entity_ids: Iterable[str], view: Optional[View], predicate: Optional[str], incoming: bool = False) -> dict[str, list[Assertion]]:
         found: dict[str, list[Assertion]] = {entity_id: [] for entity_id in entity_ids}
+        query = ("about_each" if predicate is not None else "about_each_every") + ("_incoming" if incoming else "")
         if found:
-            for entity_id, a in self._each_read("about_each_incoming" if incoming else "about_each", view, list(found), predicate=predicate):
+            for entity_id, a in self._each_read(query, view, list(found), predicate=predicate or ""):
                 found[entity_id].append(_assertion(a))
         return found
 
@@ -692,6 +693,17 @@ class Neo4jStore(GraphStore):
             return []
         low, high = _time_keys(start, end)
         return [_assertion(a) for a in self._view_read("dated", view, predicates=_padded(wanted), start=low, end=high)]
+
+    def dated_of_kind(self, view: Optional[View], predicates: Iterable[str], kind: str, start: Optional[datetime] = None, end: Optional[datetime] = None) -> list[Assertion]:
+        # The kinds are checked in Neo4j, in read_parts shorter windows side by side (one index
+        # seek per subject, on one core each); the parts, adjacent and each in time order, are
+        # concatenated in order.
+        wanted = sorted(set(predicates) & DATED)
+        if not wanted:
+            return []
+        parts = self._side_by_side([functools.partial(self._view_read, "dated_of_kind", view, predicates=_padded(wanted), kind=kind, start=low, end=high)
+                                    for low, high in _time_windows(start, end, self.read_parts)])
+        return [_assertion(a) for rows in parts for a in rows]
 
     def context_links(self, view: Optional[View], kinds: Iterable[str], start: Optional[datetime], end: Optional[datetime], min_children: int) -> list[PlacedChildren]:
         return self._context_links(view, kinds, start, end, min_children, families=False)[0]
