@@ -151,10 +151,11 @@ class Patterns:
         facts = self._facts[event]
         if not any(a.predicate == "kind" and a.value == "missing_episode" for a in facts):
             return None
-        values: dict[str, Assertion] = {}
-        for a in sorted(facts, key=lambda a: (a.recorded_at, a.id)):
+        by_predicate: dict[str, list[Assertion]] = defaultdict(list)
+        for a in facts:
             if not a.is_link:
-                values.setdefault(a.predicate, a)
+                by_predicate[a.predicate].append(a)
+        values = {predicate: _earliest(found) for predicate, found in by_predicate.items()}
         start = values.get("occurred_on")
         if start is None:
             return None
@@ -224,6 +225,18 @@ class Patterns:
         self._kinds.update((o.subject, "missing_episode") for o in occurrences)
         return occurrences
 
+    def _spans(self, events: list[str]) -> dict[str, tuple[datetime, Optional[datetime]]]:
+        """When each episode started and ended, as episode() reads them, from those two facts
+        alone; an event without a start is left out (episode() makes no episode of it)."""
+        occurred = self.store.about_each(events, self.view, "occurred_on")
+        ended = self.store.about_each(events, self.view, "ended_on")
+        spans = {}
+        for event in events:
+            start, end = (_earliest([a for a in found[event] if not a.is_link]) for found in (occurred, ended))
+            if start is not None:
+                spans[event] = (parse_time(str(start.value)), parse_time(str(end.value)) if end else None)
+        return spans
+
     def _episodes_of_occurrences(self, occurrences: list[Assertion]) -> list["Episode"]:
         episodes: dict[str, Episode] = {}
         subjects = self.subjects_of_each({o.subject for o in occurrences})
@@ -264,18 +277,27 @@ class Patterns:
         episodes = self.episodes_of(child, start, end)
         # Others overlap an episode of mine if they started in its window. The windows of a
         # child who goes missing often overlap: the store is asked about each stretch of time
-        # once, and each window takes its own from that.
+        # once, and each window takes its own from that. Whether an episode overlaps needs only
+        # when it started and ended: the rest is read only for those that do (a few of thousands).
         windows = [(mine.started - LONGEST_EPISODE, mine.ended or mine.started) for mine in episodes]
         occurrences = [o for low, high in _merged(windows) for o in self._occurrences(low, high)]  # oldest first
         moments = [moment(o) for o in occurrences]
+        events = list(dict.fromkeys(o.subject for o in occurrences))
+        involved, spans = self.subjects_of_each(events), self._spans(events)
+        overlapping: list[tuple[Episode, Assertion]] = []
         for mine, (window_start, window_end) in zip(episodes, windows):
             inside = occurrences[bisect.bisect_left(moments, window_start):bisect.bisect_right(moments, window_end)]
-            for other in self._episodes_of_occurrences(inside):
-                if other.child == child:
-                    continue
-                other_end = other.ended or other.started
-                if other.started <= window_end and other_end >= mine.started:
-                    reasons[other.child].append(CoMissingReason("overlapping", mine.id, other.id, None, mine.assertion_ids + other.assertion_ids))
+            for event in dict.fromkeys(o.subject for o in inside):
+                if event in spans:
+                    started, ended = spans[event]
+                    if started <= window_end and (ended or started) >= mine.started:
+                        overlapping.extend((mine, i) for i in involved[event] if i.subject != child and self.kind(i.subject) == "child")
+        self.learn_facts(involvement.object for _, involvement in overlapping if involvement.object)
+        for mine, involvement in overlapping:
+            other = self.episode(involvement)
+            if other is not None:  # None only if it changed between the reads
+                reasons[other.child].append(CoMissingReason("overlapping", mine.id, other.id, None, mine.assertion_ids + other.assertion_ids))
+        for mine in episodes:
             for key, places in (("found_at_same_place", mine.found_at), ("found_with_same_person", mine.found_with)):
                 predicate = "found_at" if key == "found_at_same_place" else "found_with"
                 for place in places:
@@ -391,6 +413,11 @@ class Patterns:
             for involvement in self.subjects_of(found.subject):
                 if involvement.subject != person and self.kind(involvement.subject) in PEOPLE:
                     yield involvement.subject, _found_with(involvement, found)
+
+
+def _earliest(assertions: list[Assertion]) -> Optional[Assertion]:
+    """The first recorded (ties by id): the one a single value is read from."""
+    return min(assertions, key=lambda a: (a.recorded_at, a.id), default=None)
 
 
 def _merged(windows: Iterable[tuple[datetime, datetime]]) -> list[tuple[datetime, datetime]]:
