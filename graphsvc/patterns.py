@@ -230,7 +230,7 @@ class Patterns:
         alone; an event without a start is left out (episode() makes no episode of it)."""
         occurred = self.store.about_each(events, self.view, "occurred_on")
         ended = self.store.about_each(events, self.view, "ended_on")
-        spans = {}
+        spans: dict[str, tuple[datetime, Optional[datetime]]] = {}
         for event in events:
             start, end = (_earliest([a for a in found[event] if not a.is_link]) for found in (occurred, ended))
             if start is not None:
