@@ -237,15 +237,15 @@ class Patterns:
                 spans[event] = (parse_time(str(start.value)), parse_time(str(end.value)) if end else None)
         return spans
 
-    def _episodes_of_occurrences(self, occurrences: list[Assertion]) -> list["Episode"]:
-        episodes: dict[str, Episode] = {}
-        subjects = self.subjects_of_each({o.subject for o in occurrences})
+    def _episodes_of_events(self, events: Iterable[str]) -> list["Episode"]:
+        """The episodes of these events' subjects (episode() of each involvement), each event
+        once; their subjects and facts read together."""
+        subjects = self.subjects_of_each(events)
         self.learn_facts(event for event, links in subjects.items() if links)
-        for event in dict.fromkeys(o.subject for o in occurrences):  # an episode may have two occurred_on
-            for involvement in subjects[event]:
-                e = self.episode(involvement)
-                if e and self.kind(e.child) == "child":
-                    episodes[f"{e.id}/{e.child}"] = e
+        return [e for links in subjects.values() for involvement in links if (e := self.episode(involvement)) is not None]
+
+    def _episodes_of_occurrences(self, occurrences: list[Assertion]) -> list["Episode"]:
+        episodes = {f"{e.id}/{e.child}": e for e in self._episodes_of_events(o.subject for o in occurrences) if self.kind(e.child) == "child"}
         return sorted(episodes.values(), key=lambda e: (e.started, e.id, e.child))
 
     def repeat_missing(self, min_episodes: int, start: Optional[datetime], end: Optional[datetime]) -> list["RepeatMissing"]:
@@ -301,14 +301,10 @@ class Patterns:
             for key, places in (("found_at_same_place", mine.found_at), ("found_with_same_person", mine.found_with)):
                 predicate = "found_at" if key == "found_at_same_place" else "found_with"
                 for place in places:
-                    links = [l for l in self.store.about(place, self.view, [predicate], incoming=True) if l.subject != mine.id]
-                    subjects = self.subjects_of_each(l.subject for l in links)
-                    self.learn_facts(event for event, involvements in subjects.items() if involvements)
-                    for link in links:
-                        for involvement in subjects[link.subject]:
-                            other = self.episode(involvement)
-                            if other and other.child != child and self.kind(other.child) == "child" and (start is None or other.started >= start) and (end is None or other.started <= end):
-                                reasons[other.child].append(CoMissingReason(key, mine.id, other.id, place, mine.assertion_ids + other.assertion_ids))
+                    events = (l.subject for l in self.store.about(place, self.view, [predicate], incoming=True) if l.subject != mine.id)
+                    for other in self._episodes_of_events(events):
+                        if other.child != child and self.kind(other.child) == "child" and (start is None or other.started >= start) and (end is None or other.started <= end):
+                            reasons[other.child].append(CoMissingReason(key, mine.id, other.id, place, mine.assertion_ids + other.assertion_ids))
         out = []
         for other, why in reasons.items():
             unique = {(r.reason, r.episode, r.other_episode, r.via): r for r in why}
