@@ -43,3 +43,5 @@ CREATE INDEX access_owner IF NOT EXISTS FOR (n:Access) ON (n.owner_agency, n.at)
 CREATE CONSTRAINT audit_seq IF NOT EXISTS FOR (e:AuditEntry) REQUIRE e.seq IS UNIQUE;
 CREATE CONSTRAINT audit_head IF NOT EXISTS FOR (h:AuditHead) REQUIRE h.id IS UNIQUE;
 CREATE INDEX audit_returned_assertion IF NOT EXISTS FOR (r:AuditReturned) ON (r.assertion_id);
+// the mark of each local outbox (store/outbox.py): the last of its records written here
+CREATE CONSTRAINT outbox_id IF NOT EXISTS FOR (o:Outbox) REQUIRE o.id IS UNIQUE;

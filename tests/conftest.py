@@ -92,13 +92,14 @@ class Neo4jForTests:
             if self.server is None:
                 session.run(f"MERGE (:{TEST_MARKER})").consume()
 
-    def store(self) -> GraphStore:
+    def store(self, outbox: Optional[Path] = None, cache_poll_seconds: Optional[float] = None) -> GraphStore:
         from graphsvc.store.neo4j import Neo4jStore
 
         self.empty()
         # replan=skip: the database is emptied and refilled for every test, and Neo4j would
         # otherwise plan its queries again each time the statistics jump (same answers, slower).
-        return Neo4jStore(self.uri, database=self.database, driver=self.driver, replan="skip")
+        return Neo4jStore(self.uri, database=self.database, driver=self.driver, replan="skip", outbox=outbox,
+                          cache_poll_seconds=cache_poll_seconds)
 
     def close(self) -> None:
         if self.driver is not None:
@@ -143,7 +144,12 @@ def store_factory(backend, request, tmp_path, tmp_path_factory) -> Callable[[], 
 
     def make() -> GraphStore:
         if neo4j is not None:
-            s = neo4j.store()
+            for earlier in opened:  # what they recorded goes to the database they were made for
+                if not earlier._closed:  # type: ignore[attr-defined]  (closing flushed it)
+                    earlier._outbox.flush()  # type: ignore[attr-defined]
+            # As `graphsvc serve` opens it: audit entries and owner notifications through an
+            # outbox, entity reads kept until the database changes.
+            s = neo4j.store(tmp_path_factory.mktemp("outbox") / "outbox", cache_poll_seconds=0.1)
         else:  # the first at tmp_path/store.db, as tests that run the CLI on it expect
             s = EmbeddedStore((tmp_path_factory.mktemp("store") if opened else tmp_path) / "store.db")
         opened.append(s)

@@ -225,7 +225,7 @@ def create_app(service: Service) -> Starlette:
         status, body, _ = outcome
         codes = sorted({e.get("extensions", {}).get("code", "ERROR") for e in body.get("errors", [])})
         returned = sorted(context.returned) if context is not None and body.get("data") is not None else []
-        service.store.audit_append({
+        service.store.audit_record({
             "at": format_time(utcnow()),
             "subject": principal.subject if principal else None,
             "agency": principal.agency if principal else None,

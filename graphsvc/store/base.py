@@ -184,6 +184,12 @@ class GraphStore(abc.ABC):
     def audit_append(self, entry: dict) -> dict:
         """Number, chain (audit.seal) and store one entry atomically; return it as stored."""
 
+    def audit_record(self, entry: dict) -> None:
+        """Store one entry durably before returning, to be numbered and chained into the log
+        in the order recorded: at once here; a store may seal it moments later (Neo4j with a
+        local audit outbox), before any read of the log sees the log without it."""
+        self.audit_append(entry)
+
     @abc.abstractmethod
     def audit_entries(self) -> Iterator[dict]:
         """Every entry in seq order, exactly as stored (for verification)."""

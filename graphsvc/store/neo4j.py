@@ -82,6 +82,8 @@ from ..model import (
     parse_time,
     utcnow,
 )
+from .outbox import ACCESS, AUDIT, Numbered, Outbox
+from .read_cache import ReadCache
 from .base import GraphStore, StoreUnavailable, among
 from .embedded import DATED  # the reference store's time index: the same predicates here
 
@@ -335,7 +337,8 @@ class Neo4jStore(GraphStore):
     def __init__(self, uri: str, user: Optional[str] = None, password: Optional[str] = None, database: str = "neo4j", *,
                  driver: Any = None, batch_size: int = _PAGE, retry_seconds: float = 5.0, connect_seconds: float = 5.0,
                  replan: Optional[str] = None, stage_above: int = STAGE_ABOVE, abandoned_after: timedelta = ABANDONED_AFTER,
-                 read_parts: int = READ_PARTS, split_above: int = SPLIT_ABOVE):
+                 read_parts: int = READ_PARTS, split_above: int = SPLIT_ABOVE, outbox: Optional[str | Path] = None,
+                 cache_poll_seconds: Optional[float] = None):
         self.uri = uri
         if read_parts < 1 or split_above < 1:
             raise ValueError("read_parts and split_above must be at least 1")
@@ -382,6 +385,10 @@ class Neo4jStore(GraphStore):
             self._ensure_schema()
         except StoreUnavailable as exc:  # come up anyway; every call retries the schema first
             log.warning("%s; the schema will be applied when it answers", exc)
+        # audit_record's entries and owner notifications wait here, durably, until written (outbox.py).
+        self._outbox = Outbox(outbox, self._drain_outbox) if outbox is not None else None
+        # Entity reads about now, kept until the database changes (read_cache.py).
+        self._cache = ReadCache(self._data_version, cache_poll_seconds) if cache_poll_seconds else None
 
     # -- plumbing
     def _unavailable(self, exc: BaseException) -> StoreUnavailable:
@@ -548,7 +555,16 @@ class Neo4jStore(GraphStore):
                 self._write_batch(tx, rows[i:i + size])
 
         self._run(True, work)
+        self._changed()
         return len(assertions)
+
+    def _changed(self) -> None:
+        """After a write that can change what readers see has committed."""
+        if self._cache is not None:
+            self._cache.changed()
+
+    def _data_version(self) -> Any:
+        return tuple(tuple(c) for c in self._read("data_version")[0][0])
 
     def append_all(self, chunks: Iterable[Sequence[Assertion]]) -> int:
         """As append. Up to stage_above assertions are one transaction; a larger import is
@@ -593,6 +609,7 @@ class Neo4jStore(GraphStore):
             for i in range(0, len(superseders), self.batch_size):
                 self._write("link_assertions", ids=superseders[i:i + self.batch_size])
             published = self._run(True, lambda tx: tx.run(self._queries["import_publish"], id=import_id, now=format_time(utcnow())).single()["published"])
+            self._changed()
             if not published:
                 raise _abandoned(import_id)
         except BaseException:
@@ -653,6 +670,19 @@ class Neo4jStore(GraphStore):
         return {props["id"]: _assertion(props) for props in self._each_read("assertions", view, ids)} if ids else {}
 
     def entity(self, entity_id: str, view: Optional[View]) -> Optional[Entity]:
+        if self._cache is None or view is None or view.as_of is not None or view.valid_at is not None:
+            return self._entity(entity_id, view)
+        trusted = isinstance(view, _Trusted)
+        version, visible, published = self._visible_scopes(None if trusted else frozenset(view.auths))
+        # Everything the answer depends on: two readers with the same key see the same things.
+        key = ("entity", entity_id, trusted, view.agency, view.subject, tuple(visible), tuple(published), version)
+        found, answer, generation = self._cache.get(key)
+        if not found:
+            answer = self._entity(entity_id, view)
+            self._cache.put(key, answer, generation)
+        return answer
+
+    def _entity(self, entity_id: str, view: Optional[View]) -> Optional[Entity]:
         # One round trip instead of the port's three (kind, outgoing, incoming).
         out, incoming = self._view_read("entity", view, id=entity_id)
         about = tuple(_assertion(a) for a in out)
@@ -796,6 +826,7 @@ class Neo4jStore(GraphStore):
             "body": json.dumps(decision.to_record()), "assertion_ids": list(decision.assertion_ids),
         }
         self._run(True, lambda tx: tx.run(self._queries["append_decision"], params).consume())
+        self._changed()
 
     def decisions(self, assertion_id: Optional[str] = None) -> list[SharingDecision]:
         found = self._read("decisions") if assertion_id is None else self._read("decisions_for", id=assertion_id)
@@ -820,36 +851,67 @@ class Neo4jStore(GraphStore):
         if not notifications:
             return
         rows = [{"id": n.id, "owner_agency": n.owner_agency, "at": format_time(n.at), "body": json.dumps(n.to_record())} for n in notifications]
-        self._run(True, lambda tx: tx.run(self._queries["append_accesses"], rows=rows).consume())
+        if self._outbox is not None:
+            self._outbox.record(ACCESS, rows)
+        else:
+            self._run(True, lambda tx: tx.run(self._queries["append_accesses"], rows=rows).consume())
 
     def accesses(self, owner_agency: str, start: Optional[datetime] = None, end: Optional[datetime] = None) -> list[AccessNotification]:
         # The embedded store's bounds, exactly: format_time strings, "" and "9999" when open.
         low, high = format_time(start) or "", format_time(end) or "9999"
+        if self._outbox is not None:
+            self._outbox.flush()
         found = self._read("accesses", owner_agency=owner_agency, low=low, high=high)
         return [AccessNotification.from_record(json.loads(body)) for (body,) in found]
 
     # -- the audit log
     def audit_append(self, entry: dict) -> dict:
+        if self._outbox is not None:  # what was recorded before this entry is sealed before it
+            self._outbox.flush()
         return self._audit.append(entry)
+
+    def audit_record(self, entry: dict) -> None:
+        if self._outbox is None:
+            super().audit_record(entry)
+        else:
+            self._outbox.record(AUDIT, [entry])
+
+    def _seal(self, tx: Any, entries: list[dict], head: Optional[tuple[int, str]], force: bool) -> Optional[list[dict]]:
+        """Store `entries` sealed after `head` (seq, hash), if the log's head is still there
+        (or `force`: the caller read it under its lock); None if another writer moved it."""
+        stored = audit.seal_after(entries, head)
+        expected_seq, expected_hash = head or (0, "")
+        found = tx.run(self._queries["audit_seal"], force=force, expected_seq=expected_seq, expected_hash=expected_hash,
+                       seq=stored[-1]["seq"], hash=stored[-1]["hash"], entries=[{c: s[c] for c in _AUDIT_COLUMNS} for s in stored]).single()
+        return stored if found is not None and found["fresh"] else None
+
+    def _seal_under_lock(self, tx: Any, entries: list[dict]) -> list[dict]:
+        head = tx.run(self._queries["audit_head"]).single()  # locks the log until commit
+        stored = self._seal(tx, entries, (head["seq"], head["hash"]) if head else None, True)
+        assert stored is not None  # forced, and audit_head made the head node
+        return stored
+
+    def _drain_outbox(self, outbox: str, numbered: Numbered) -> None:
+        """A local outbox's records written here, with the outbox's mark, in one transaction;
+        those the mark says were written already are left out."""
+
+        def work(tx: ManagedTransaction) -> None:
+            drained = tx.run(self._queries["outbox_claim"], outbox=outbox).single()["drained"]
+            fresh = [(kind, record) for n, kind, record in numbered if n > drained]
+            entries = [record for kind, record in fresh if kind == AUDIT]
+            if entries:
+                self._seal_under_lock(tx, entries)
+            accesses = [record for kind, record in fresh if kind == ACCESS]
+            if accesses:
+                tx.run(self._queries["append_accesses"], rows=accesses).consume()
+            tx.run(self._queries["outbox_mark"], outbox=outbox, drained=max(drained, numbered[-1][0])).consume()
+
+        self._run(True, work)
 
     def _commit_audit(self, entries: list[dict]) -> list[dict]:
         """One query when the log's head is where this store last left it (nearly always: it is
         then the only writer); otherwise the head is read under its lock and the entries
         sealed after it, in the same transaction."""
-
-        def seal(tx: Any, head: Optional[tuple[int, str]], force: bool) -> Optional[list[dict]]:
-            stored = audit.seal_after(entries, head)
-            expected_seq, expected_hash = head or (0, "")
-            found = tx.run(self._queries["audit_seal"], force=force, expected_seq=expected_seq, expected_hash=expected_hash,
-                           seq=stored[-1]["seq"], hash=stored[-1]["hash"], entries=[{c: s[c] for c in _AUDIT_COLUMNS} for s in stored]).single()
-            return stored if found is not None and found["fresh"] else None
-
-        def work(tx: ManagedTransaction) -> list[dict]:
-            head = tx.run(self._queries["audit_head"]).single()  # locks the log until commit
-            stored = seal(tx, (head["seq"], head["hash"]) if head else None, True)
-            assert stored is not None  # forced, and audit_head made the head node
-            return stored
-
         tail = self._audit_tail
         # The one query alone is its own transaction (auto-commit): one round trip, where a
         # transaction adds BEGIN and COMMIT. A transient error goes the transaction's way,
@@ -857,9 +919,9 @@ class Neo4jStore(GraphStore):
         # log can say too much, never too little).
         stored = None
         if tail is not None:
-            stored = self._in_session(lambda session: _unless_transient(lambda: seal(session, tail, False)))
+            stored = self._in_session(lambda session: _unless_transient(lambda: self._seal(session, entries, tail, False)))
         if stored is None:
-            stored = self._run(True, work)
+            stored = self._run(True, lambda tx: self._seal_under_lock(tx, entries))
         # Only once committed; GroupCommit runs one commit at a time.
         self._audit_tail = (stored[-1]["seq"], stored[-1]["hash"])
         return stored
@@ -882,9 +944,13 @@ class Neo4jStore(GraphStore):
         return pages()
 
     def audit_entries(self) -> Iterator[dict]:
+        if self._outbox is not None:
+            self._outbox.flush()
         return self._pages("audit_entries", _audit)
 
     def audit_for(self, assertion_id: str) -> list[dict]:
+        if self._outbox is not None:
+            self._outbox.flush()
         return [_audit(e) for (e,) in self._read("audit_for", id=assertion_id)]
 
     # -- whole-store
@@ -908,6 +974,10 @@ class Neo4jStore(GraphStore):
     def close(self) -> None:
         if self._closed:
             return
+        if self._outbox is not None:  # a last drain while the driver is still open
+            self._outbox.close()
+        if self._cache is not None:
+            self._cache.close()
         self._closed = True
         if self._readers is not None:
             self._readers.shutdown(wait=True)
