@@ -673,9 +673,13 @@ class Neo4jStore(GraphStore):
         if self._cache is None or view is None or view.as_of is not None or view.valid_at is not None:
             return self._entity(entity_id, view)
         trusted = isinstance(view, _Trusted)
-        version, visible, published = self._visible_scopes(None if trusted else frozenset(view.auths))
+        auths = frozenset() if trusted else frozenset(view.auths)
+        version, _, published = self._visible_scopes(None if trusted else auths)
         # Everything the answer depends on: two readers with the same key see the same things.
-        key = ("entity", entity_id, trusted, view.agency, view.subject, tuple(visible), tuple(published), version)
+        # The reader's own auths, not only the scopes they were last worked out to see: before
+        # the first read of the scopes (or after a new one) that list is stale, and the same
+        # for readers who see different things.
+        key = ("entity", entity_id, trusted, auths, view.agency, view.subject, tuple(published), version)
         found, answer, generation = self._cache.get(key)
         if not found:
             answer = self._entity(entity_id, view)

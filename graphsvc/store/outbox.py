@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from ..audit import GroupCommit
+from .base import StoreUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -95,7 +96,10 @@ class Outbox:
             raise ValueError(f"unknown outbox record kind {kind!r}")
         rows = [(kind, json.dumps(r, separators=(",", ":"), ensure_ascii=False)) for r in records]
         if rows:
-            self._group.append({"rows": rows})
+            try:
+                self._group.append({"rows": rows})
+            except sqlite3.Error as exc:  # a full disk, a read-only file: no answer may leave
+                raise StoreUnavailable(f"the outbox {self.path} cannot be written: {exc}") from None
             self._wake.set()
 
     def _insert(self, calls: list[dict[str, Any]]) -> list[dict[str, Any]]:
