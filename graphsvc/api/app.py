@@ -270,6 +270,9 @@ def create_app(service: Service) -> Starlette:
 
     async def health(request: Request) -> Response:
         ok = await run_in_threadpool(service.store.ping)
-        return JSONResponse({"status": "ok" if ok else "unavailable", "store": type(service.store).__name__}, status_code=200 if ok else 503)
+        # waiting: audit entries and owner notices kept locally until the store takes them.
+        waiting = await run_in_threadpool(service.store.waiting)
+        return JSONResponse({"status": "ok" if ok else "unavailable", "store": type(service.store).__name__, "waiting": waiting},
+                            status_code=200 if ok else 503)
 
     return Starlette(routes=[Route("/graphql", graphql, methods=["GET", "POST"]), Route("/health", health, methods=["GET"])])

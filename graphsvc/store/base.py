@@ -184,6 +184,11 @@ class GraphStore(abc.ABC):
     def audit_append(self, entry: dict) -> dict:
         """Number, chain (audit.seal) and store one entry atomically; return it as stored."""
 
+    def waiting(self) -> int:
+        """Audit entries and owner notifications stored here but not yet written to the shared
+        store (Neo4j's outbox while Neo4j is unreachable); 0 when every record goes there at once."""
+        return 0
+
     def audit_record(self, entry: dict) -> None:
         """Store one entry durably before returning, to be numbered and chained into the log
         in the order recorded: at once here; a store may seal it moments later (Neo4j with a

@@ -874,6 +874,9 @@ class Neo4jStore(GraphStore):
             self._outbox.flush()
         return self._audit.append(entry)
 
+    def waiting(self) -> int:
+        return self._outbox.pending() if self._outbox is not None and not self._closed else 0
+
     def audit_record(self, entry: dict) -> None:
         if self._outbox is None:
             super().audit_record(entry)

@@ -115,8 +115,9 @@ class Outbox:
         return calls
 
     def pending(self) -> int:
-        with self._drain_lock:
-            return self._drainer_db.execute("SELECT count(*) FROM outbox").fetchone()[0]
+        """How many records wait here (never behind a drain: health checks ask while Neo4j is down)."""
+        with self._lock:
+            return self._db.execute("SELECT count(*) FROM outbox").fetchone()[0]
 
     def flush(self) -> None:
         """Drain everything recorded before this call; raises what `drain` raised if it fails."""
