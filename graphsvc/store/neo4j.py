@@ -19,6 +19,7 @@ Model::
     (:AuditEntry {seq, at, ..., prev, hash}), (:AuditReturned {assertion_id, seq}),
     (:AuditHead {id, seq, hash})                  the lock writers take, and the last entry's seq and hash
     (:Counter {name, value})                      the seq of each append-only kind of node
+    (:Outbox {id, drained})                       each local outbox's last record written (outbox.py)
 
 Subject and object are indexed properties rather than relationships to entity nodes: every
 read starts from an index (subject, object, supersedes, (predicate, moment), (predicate,
@@ -34,6 +35,11 @@ scopes again and re-runs the query in the same transaction.
 Each call is one managed transaction (session.execute_read / execute_write, retried by the
 driver on transient errors); losing the server raises StoreUnavailable with a one-line message,
 and the driver's pool reconnects by itself when Neo4j is back.
+
+As `graphsvc serve` opens it (store.open_store), a request does not wait on Neo4j for what it
+only writes, nor for an entity it read before: audit entries and owner notifications go to a
+local durable outbox written here in the background (outbox.py), and entity reads about now are
+kept per reader until the database changes (read_cache.py).
 """
 
 from __future__ import annotations
@@ -82,10 +88,10 @@ from ..model import (
     parse_time,
     utcnow,
 )
-from .outbox import ACCESS, AUDIT, Numbered, Outbox
-from .read_cache import ReadCache
 from .base import GraphStore, StoreUnavailable, among
 from .embedded import DATED  # the reference store's time index: the same predicates here
+from .outbox import ACCESS, AUDIT, Numbered, Outbox
+from .read_cache import ReadCache
 
 log = logging.getLogger("graphsvc.store.neo4j")
 
