@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import sqlite3
 import subprocess
@@ -16,9 +17,13 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timezone
 from pathlib import Path
 
+import pytest
+
 from conftest import need_neo4j
 from graphsvc import audit
 from graphsvc.model import AccessNotification
+from graphsvc.store import outbox_path, read_cache_poll
+from graphsvc.store.outbox import Outbox
 from graphsvc.store.neo4j import Neo4jStore
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -158,3 +163,34 @@ def test_readers_of_the_log_see_what_was_recorded_before_they_asked(neo4j_for_te
         stop.set()
         writer.join()
         store.close()
+
+
+@pytest.mark.parametrize("setting, error", [
+    ("soon", "must be a number of seconds or off, not 'soon'"),
+    ("-1", "must be a finite number of seconds, not negative, not '-1'"),
+    ("inf", "must be a finite number of seconds, not negative, not 'inf'"),
+    ("nan", "must be a finite number of seconds, not negative, not 'nan'"),
+])
+def test_a_bad_read_cache_poll_setting_is_named(monkeypatch, setting, error):
+    monkeypatch.setenv("GRAPHSVC_READ_CACHE_POLL", setting)
+    with pytest.raises(ValueError, match="GRAPHSVC_READ_CACHE_POLL " + re.escape(error)):
+        read_cache_poll()
+
+
+def test_the_outbox_and_cache_settings(monkeypatch, tmp_path):
+    monkeypatch.delenv("GRAPHSVC_OUTBOX", raising=False)
+    monkeypatch.delenv("GRAPHSVC_READ_CACHE_POLL", raising=False)
+    assert outbox_path(tmp_path / "g.db") == f"{tmp_path / 'g.db'}.outbox" and outbox_path(None) is None
+    assert read_cache_poll() == 0.1
+    monkeypatch.setenv("GRAPHSVC_OUTBOX", "off")
+    monkeypatch.setenv("GRAPHSVC_READ_CACHE_POLL", "OFF")
+    assert outbox_path(tmp_path / "g.db") is None and read_cache_poll() is None
+    monkeypatch.setenv("GRAPHSVC_READ_CACHE_POLL", "0")
+    assert read_cache_poll() is None
+
+
+def test_an_outbox_that_cannot_be_opened_is_named_and_nothing_is_made(tmp_path):
+    where = tmp_path / "no-such-folder" / "outbox"
+    with pytest.raises(ValueError, match=re.escape(f"the outbox {where} cannot be opened")):
+        Outbox(where, lambda outbox, numbered: None)
+    assert not (tmp_path / "no-such-folder").exists()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 from pathlib import Path
 from typing import Optional
@@ -78,6 +79,6 @@ def read_cache_poll() -> Optional[float]:
         seconds = float(configured)
     except ValueError:
         raise ValueError(f"GRAPHSVC_READ_CACHE_POLL must be a number of seconds or off, not {configured!r}") from None
-    if seconds < 0 or seconds != seconds:
-        raise ValueError(f"GRAPHSVC_READ_CACHE_POLL must not be negative, not {configured!r}")
+    if seconds < 0 or not math.isfinite(seconds):
+        raise ValueError(f"GRAPHSVC_READ_CACHE_POLL must be a finite number of seconds, not negative, not {configured!r}")
     return seconds or None

@@ -71,8 +71,11 @@ class Outbox:
         # a second one, outside that lock: a checkpoint syncs the file to disk, and done by
         # each commit (SQLite's default) it held the lock requests record under (measured: 30%
         # of a loaded server's samples waiting for it). In WAL mode neither blocks a writer.
-        self._db = _connect(self.path)
-        self._drainer_db = _connect(self.path)
+        try:
+            self._db = _connect(self.path)
+            self._drainer_db = _connect(self.path)
+        except sqlite3.Error as exc:  # a missing folder, a read-only file: say which file, not a traceback of SQLite's
+            raise ValueError(f"the outbox {self.path} cannot be opened (GRAPHSVC_OUTBOX, else beside the key files): {exc}") from None
         self._db.execute("PRAGMA wal_autocheckpoint=0")  # the drainer checkpoints
         self._lock = threading.Lock()  # the writing connection: one statement at a time
         # Requests side by side share a commit (a WAL append each, measured at 32 clients: most

@@ -4,8 +4,8 @@ A point look-up on Neo4j is a round trip and Neo4j's work on the same two cores 
 (the large-la benchmark: ~0.7-2 ms of a request the bare GraphQL floor answers in ~0.8-1.9).
 The same entity read by readers who see the same things gets the same answer until something
 is written. So the store keeps such answers, keyed by the read and everything the answer
-depends on (the reader's visible scopes, agency and name, the published imports), and drops
-them all when the database changes:
+depends on (the reader's auths, agency and name, the published imports, the scopes' version),
+and drops them all when the database changes:
 
 - at once when this process writes (the store calls `changed` after each write commits);
 - within `poll_seconds` when another process does: a thread reads the database's version (its
