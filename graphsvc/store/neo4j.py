@@ -39,7 +39,8 @@ and the driver's pool reconnects by itself when Neo4j is back.
 As `graphsvc serve` opens it (store.open_store), a request does not wait on Neo4j for what it
 only writes, nor for an entity it read before: audit entries and owner notifications go to a
 local durable outbox written here in the background (outbox.py), and entity reads about now are
-kept per reader until the database changes (read_cache.py).
+kept per reader until the database changes (read_cache.py), as are the kinds of the thousands
+of entities a pattern reads.
 """
 
 from __future__ import annotations
@@ -177,6 +178,10 @@ ABANDONED_AFTER = timedelta(minutes=10)  # an unpublished import not heard from 
 # independently. Measured at large-la (kinds of 3,866 entities): 51 ms as one query, 36 ms as two.
 READ_PARTS = 2
 SPLIT_ABOVE = 512
+# Reads kept by the read cache (read_cache.py), per reader: entity reads (a child's can hold
+# hundreds of assertions) and entities' kinds (a pattern over a 90-day window at large-la
+# reads the kinds of ~10,000 entities).
+KEPT = {"entity": 4096, "kind": 65_536}
 
 
 def _padded(values: list[str]) -> list[str]:
@@ -393,8 +398,11 @@ class Neo4jStore(GraphStore):
             log.warning("%s; the schema will be applied when it answers", exc)
         # audit_record's entries and owner notifications wait here, durably, until written (outbox.py).
         self._outbox = Outbox(outbox, self._drain_outbox) if outbox is not None else None
-        # Entity reads about now, kept until the database changes (read_cache.py).
-        self._cache = ReadCache(self._data_version, cache_poll_seconds) if cache_poll_seconds else None
+        # Entity reads and kinds about now, kept until the database changes (read_cache.py),
+        # keyed by numbered readers (_reader_key).
+        self._reader_numbers: dict[tuple[Any, ...], int] = {}
+        self._reader_count = itertools.count()
+        self._cache = ReadCache(self._data_version, cache_poll_seconds, KEPT) if cache_poll_seconds else None
 
     # -- plumbing
     def _unavailable(self, exc: BaseException) -> StoreUnavailable:
@@ -675,21 +683,38 @@ class Neo4jStore(GraphStore):
         ids = sorted(set(assertion_ids))
         return {props["id"]: _assertion(props) for props in self._each_read("assertions", view, ids)} if ids else {}
 
-    def entity(self, entity_id: str, view: Optional[View]) -> Optional[Entity]:
+    def _reader_key(self, view: Optional[View]) -> Optional[int]:
+        """The number standing for everything a kept read's answer depends on besides the read
+        itself, or None when the read is not kept (no cache; a trusted internal read; asOf or
+        validAt): two readers with the same number see the same things. The reader's own auths,
+        not only the scopes they were last worked out to see: before the first read of the
+        scopes (or after a new one) that list is stale, and the same for readers who see
+        different things. A number, not the tuple, in the keys: the tuple holds every published
+        import and is hashed once per call here, not once per entity a pattern reads. Numbers
+        are never reused, so a number forgotten here can never pick up another reader's answers."""
         if self._cache is None or view is None or view.as_of is not None or view.valid_at is not None:
-            return self._entity(entity_id, view)
+            return None
         trusted = isinstance(view, _Trusted)
         auths = frozenset() if trusted else frozenset(view.auths)
         version, _, published = self._visible_scopes(None if trusted else auths)
-        # Everything the answer depends on: two readers with the same key see the same things.
-        # The reader's own auths, not only the scopes they were last worked out to see: before
-        # the first read of the scopes (or after a new one) that list is stale, and the same
-        # for readers who see different things.
-        key = ("entity", entity_id, trusted, auths, view.agency, view.subject, tuple(published), version)
-        found, answer, generation = self._cache.get(key)
+        reader = (trusted, auths, view.agency, view.subject, tuple(published), version)
+        with self._scope_lock:
+            number = self._reader_numbers.get(reader)
+            if number is None:
+                if len(self._reader_numbers) > 4096:
+                    self._reader_numbers.clear()
+                number = self._reader_numbers[reader] = next(self._reader_count)
+            return number
+
+    def entity(self, entity_id: str, view: Optional[View]) -> Optional[Entity]:
+        reader = self._reader_key(view)
+        if reader is None or self._cache is None:
+            return self._entity(entity_id, view)
+        key = (entity_id, reader)
+        found, answer, generation = self._cache.get("entity", key)
         if not found:
             answer = self._entity(entity_id, view)
-            self._cache.put(key, answer, generation)
+            self._cache.put("entity", key, answer, generation)
         return answer
 
     def _entity(self, entity_id: str, view: Optional[View]) -> Optional[Entity]:
@@ -707,7 +732,24 @@ class Neo4jStore(GraphStore):
 
     def kinds_of(self, entity_ids: Iterable[str], view: Optional[View] = None) -> dict[str, str]:
         ids = sorted(set(entity_ids))
-        return {entity_id: kind for entity_id, kind in self._each_read("kinds_of", view, ids) if kind is not None} if ids else {}
+        kept, keep = self._kept_kinds(ids, view)
+        if kept is None:
+            kept = dict(self._each_read("kinds_of", view, ids)) if ids else {}
+            keep(kept)
+        return {entity_id: kind for entity_id, kind in kept.items() if kind is not None}
+
+    def _kept_kinds(self, ids: list[str], view: Optional[View]) -> tuple[Optional[dict[str, Optional[str]]], Callable[[dict[str, Optional[str]]], None]]:
+        """(the kinds of all of ids as this reader sees them, None for an entity without one,
+        if every one is kept; else None), and the function that keeps kinds read for them. A
+        pattern reads the kinds of thousands of entities, the same ones call after call."""
+        reader = self._reader_key(view)
+        if reader is None or self._cache is None or not ids:
+            return None, lambda kinds: None
+        cache = self._cache
+        found, generation = cache.get_many("kind", [(entity_id, reader) for entity_id in ids])
+        if len(found) == len(ids):
+            return {key[0]: kind for key, kind in found.items()}, lambda kinds: None
+        return None, lambda kinds: cache.put_many("kind", {(entity_id, reader): kind for entity_id, kind in kinds.items()}, generation)
 
     def about_each(self, entity_ids: Iterable[str], view: Optional[View], predicate: Optional[str], incoming: bool = False) -> dict[str, list[Assertion]]:
         found: dict[str, list[Assertion]] = {entity_id: [] for entity_id in entity_ids}
@@ -765,11 +807,17 @@ class Neo4jStore(GraphStore):
             return [], {}
         candidates = self._linked_entities(view, start, end, min_children)
         entities = sorted(candidates.keys() | {entity for linked in candidates.values() for entity in linked})
-        relatives: dict[str, list[str]] = {}
+        relatives: dict[str, list[str]] = defaultdict(list)
         if families:
-            kind = {}
-            for entity, entity_kind, entity_relatives in self._each_read("kinds_and_families", view, entities, among=_padded(entities)):
-                kind[entity], relatives[entity] = entity_kind, entity_relatives
+            kind, keep = self._kept_kinds(entities, view)
+            if kind is None:  # one read for both (kinds_and_families.cypher says why)
+                kind = {}
+                for entity, entity_kind, entity_relatives in self._each_read("kinds_and_families", view, entities, among=_padded(entities)):
+                    kind[entity], relatives[entity] = entity_kind, entity_relatives
+                keep(kind)
+            elif entities:
+                for subject, relative in self._each_read("families", view, entities, among=_padded(entities)):
+                    relatives[subject].append(relative)
         else:
             kind = self.kinds_of(entities, view)
         when = functools.lru_cache(maxsize=None)(datetime.fromisoformat)  # a time key is ISO 8601, and episodes share theirs

@@ -14,6 +14,8 @@ and drops them all when the database changes:
 
 So an answer is never staler than `poll_seconds` plus a poll's round trip, and never stale at
 all after this process's own writes. Only reads about now are kept (no asOf, no validAt).
+The Neo4j store keeps entity reads and entities' kinds (which every pattern reads for
+thousands of entities at a time).
 """
 
 from __future__ import annotations
@@ -21,45 +23,62 @@ from __future__ import annotations
 import logging
 import threading
 from collections import OrderedDict
-from typing import Any, Callable, Hashable
+from typing import Any, Callable, Hashable, Mapping
 
 log = logging.getLogger(__name__)
 
 
 class ReadCache:
-    """`version()` reads the database's version (any hashable; raises when unreachable)."""
+    """`version()` reads the database's version (any hashable; raises when unreachable).
+    Answers are kept on shelves, each holding at most its size (`sizes`: shelf -> size), the
+    least recently used dropped first: an entity read can hold hundreds of assertions, a kind
+    is one word."""
 
-    def __init__(self, version: Callable[[], Hashable], poll_seconds: float, size: int = 4096):
-        if poll_seconds <= 0 or size < 1:
-            raise ValueError("poll_seconds must be positive and size at least 1")
+    def __init__(self, version: Callable[[], Hashable], poll_seconds: float, sizes: Mapping[str, int]):
+        if poll_seconds <= 0 or not sizes or min(sizes.values()) < 1:
+            raise ValueError("poll_seconds must be positive and every shelf's size at least 1")
         self._version = version
         self._poll_seconds = poll_seconds
-        self._size = size
+        self._sizes = dict(sizes)
         self._lock = threading.Lock()
-        self._answers: OrderedDict[Hashable, Any] = OrderedDict()
+        self._shelves: dict[str, OrderedDict[Hashable, Any]] = {shelf: OrderedDict() for shelf in sizes}
         self._generation = 0  # bumped whenever the answers are dropped
         self._seen: Hashable = None  # the version last read; None: not known (nothing is kept)
         self._stop = threading.Event()
         self._poller = threading.Thread(target=self._poll, name="graphsvc-read-cache", daemon=True)
         self._poller.start()
 
-    def get(self, key: Hashable) -> tuple[bool, Any, int]:
+    def get(self, shelf: str, key: Hashable) -> tuple[bool, Any, int]:
         """(found, answer, generation): on a miss, read, then `put` with this generation."""
-        with self._lock:
-            if key in self._answers:
-                self._answers.move_to_end(key)
-                return True, self._answers[key], self._generation
-            return False, None, self._generation
+        found, generation = self.get_many(shelf, [key])
+        return (True, found[key], generation) if found else (False, None, generation)
 
-    def put(self, key: Hashable, answer: Any, generation: int) -> None:
+    def get_many(self, shelf: str, keys: list[Hashable]) -> tuple[dict[Hashable, Any], int]:
+        """({key: answer} for those of the keys kept, generation): `get` for many at once."""
+        with self._lock:
+            answers, found = self._shelves[shelf], {}
+            for key in keys:
+                if key in answers:
+                    answers.move_to_end(key)
+                    found[key] = answers[key]
+            return found, self._generation
+
+    def put(self, shelf: str, key: Hashable, answer: Any, generation: int) -> None:
         """Keep an answer read since `get` gave `generation`, unless the answers were dropped
         meanwhile (the read may have started before the change)."""
+        self.put_many(shelf, {key: answer}, generation)
+
+    def put_many(self, shelf: str, found: Mapping[Hashable, Any], generation: int) -> None:
+        """`put` for many answers read since `get_many` gave `generation`."""
         with self._lock:
             if generation != self._generation or self._seen is None:
                 return
-            self._answers[key] = answer
-            if len(self._answers) > self._size:
-                self._answers.popitem(last=False)
+            answers = self._shelves[shelf]
+            for key, answer in found.items():
+                answers[key] = answer
+                answers.move_to_end(key)
+            while len(answers) > self._sizes[shelf]:
+                answers.popitem(last=False)
 
     def changed(self) -> None:
         """Something was written: drop every answer."""
@@ -67,7 +86,8 @@ class ReadCache:
             self._drop()
 
     def _drop(self) -> None:
-        self._answers.clear()
+        for answers in self._shelves.values():
+            answers.clear()
         self._generation += 1
 
     def _poll(self) -> None:

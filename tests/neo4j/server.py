@@ -165,7 +165,14 @@ class Neo4jServer:
             self.port = free_port()
         self.uri = f"bolt://127.0.0.1:{self.port}"
 
-        cmd = [java, *JVM_FLAGS, *memory_flags(), "-cp", str(deps / "*"), str(LAUNCHER),
+        extra: list[str] = []
+        # GRAPHSVC_TEST_NEO4J_CONFIG="name=value;name=value": more neo4j.conf settings, to try
+        # one in a run (Launcher.java reads them from a file).
+        if settings := os.environ.get("GRAPHSVC_TEST_NEO4J_CONFIG"):
+            conf = self.data_dir / "extra.conf"
+            conf.write_text("".join(f"{s.strip()}\n" for s in settings.split(";") if s.strip()))
+            extra = [f"-Dgraphsvc.neo4j.conf={conf}"]
+        cmd = [java, *JVM_FLAGS, *memory_flags(), *extra, "-cp", str(deps / "*"), str(LAUNCHER),
                str(self.port), str(self.data_dir)]
         log = open(self.log_path, "ab")
         log.write(f"\n=== {time.strftime('%Y-%m-%d %H:%M:%S')} {' '.join(cmd)}\n".encode())
