@@ -807,17 +807,16 @@ class Neo4jStore(GraphStore):
             return [], {}
         candidates = self._linked_entities(view, start, end, min_children)
         entities = sorted(candidates.keys() | {entity for linked in candidates.values() for entity in linked})
-        relatives: dict[str, list[str]] = defaultdict(list)
+        relatives: Optional[dict[str, list[str]]] = None  # read with the kinds, or after them
         if families:
-            kind, keep = self._kept_kinds(entities, view)
-            if kind is None:  # one read for both (kinds_and_families.cypher says why)
-                kind = {}
+            kept, keep = self._kept_kinds(entities, view)
+            if kept is None:  # one read for both (kinds_and_families.cypher says why)
+                kind, relatives = {}, {}
                 for entity, entity_kind, entity_relatives in self._each_read("kinds_and_families", view, entities, among=_padded(entities)):
                     kind[entity], relatives[entity] = entity_kind, entity_relatives
                 keep(kind)
-            elif entities:
-                for subject, relative in self._each_read("families", view, entities, among=_padded(entities)):
-                    relatives[subject].append(relative)
+            else:
+                kind = kept
         else:
             kind = self.kinds_of(entities, view)
         when = functools.lru_cache(maxsize=None)(datetime.fromisoformat)  # a time key is ISO 8601, and episodes share theirs
@@ -831,6 +830,8 @@ class Neo4jStore(GraphStore):
         if not families:
             return placed, {}
         children = {link.child for p in placed for link in p.links}
+        if relatives is None:  # the kinds were kept: the family links of the children placed only
+            return placed, self.families(sorted(children), view)
         return placed, _both_ends(children, ((child, relative) for child in children for relative in relatives[child]))
 
     def _linked_entities(self, view: Optional[View], start: Optional[datetime], end: Optional[datetime], min_children: int) -> dict[str, dict[str, list[Any]]]:
