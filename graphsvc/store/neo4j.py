@@ -918,16 +918,20 @@ class Neo4jStore(GraphStore):
     def accesses(self, owner_agency: str, start: Optional[datetime] = None, end: Optional[datetime] = None) -> list[AccessNotification]:
         # The embedded store's bounds, exactly: format_time strings, "" and "9999" when open.
         low, high = format_time(start) or "", format_time(end) or "9999"
-        if self._outbox is not None:
-            self._outbox.flush()
+        self._flush_outbox()
         found = self._read("accesses", owner_agency=owner_agency, low=low, high=high)
         return [AccessNotification.from_record(json.loads(body)) for (body,) in found]
 
     # -- the audit log
     def audit_append(self, entry: dict) -> dict:
-        if self._outbox is not None:  # what was recorded before this entry is sealed before it
-            self._outbox.flush()
+        self._flush_outbox()  # what was recorded before this entry is sealed before it
         return self._audit.append(entry)
+
+    def _flush_outbox(self) -> None:
+        """Write what waits in the outbox first: readers of the log and the notices (and a
+        writer sealing after them) never miss a record made before they asked."""
+        if self._outbox is not None:
+            self._outbox.flush()
 
     def waiting(self) -> int:
         return self._outbox.pending() if self._outbox is not None and not self._closed else 0
@@ -1006,13 +1010,11 @@ class Neo4jStore(GraphStore):
         return pages()
 
     def audit_entries(self) -> Iterator[dict]:
-        if self._outbox is not None:
-            self._outbox.flush()
+        self._flush_outbox()
         return self._pages("audit_entries", _audit)
 
     def audit_for(self, assertion_id: str) -> list[dict]:
-        if self._outbox is not None:
-            self._outbox.flush()
+        self._flush_outbox()
         return [_audit(e) for (e,) in self._read("audit_for", id=assertion_id)]
 
     # -- whole-store
