@@ -48,7 +48,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, Callable, Optional
 
-from . import bench_load
+from . import bench_load, heap
 
 STORES = ("embedded", "neo4j")
 CONCURRENCY = (1, 8, 32)
@@ -959,7 +959,6 @@ def summarise_stacks(collapsed: str, top: int = 25) -> dict[str, Any]:
 def profile_import(data: Path, work: Path, records: int) -> dict[str, Any]:
     """pyinstrument over importing the first `records` records (the demo file is in dependency
     order, so any prefix imports) into a fresh embedded store, plus the phase split."""
-    from . import heap
     from .bulk import import_file
     from .ingest import prepare, read_jsonl
     from .store import open_store
@@ -1043,6 +1042,7 @@ def machine() -> dict[str, Any]:
         "python": platform.python_version(),
         "python_implementation": platform.python_implementation(),
         "loadavg_at_start": os.getloadavg() if hasattr(os, "getloadavg") else None,
+        "gc_threshold": gc.get_threshold(),  # heap.for_service, as every graphsvc process sets it
     }
 
 
@@ -1178,7 +1178,7 @@ def render_markdown(r: dict[str, Any]) -> str:
     L.append("")
     m, v = r["machine"], r["versions"]
     L.append(f"- CPU: {m.get('cpu')} x {m.get('cpus')} (usable {m.get('affinity_cpus')}); memory {_mb(m.get('memory_bytes'))}; {m.get('os')}")
-    L.append(f"- Python {m.get('python')}; SQLite {v.get('sqlite')}; strawberry {v.get('strawberry-graphql')}; graphql-core {v.get('graphql-core')}; starlette {v.get('starlette')}; "
+    L.append(f"- Python {m.get('python')} (collector thresholds {tuple(m.get('gc_threshold') or ())}, heap.for_service); SQLite {v.get('sqlite')}; strawberry {v.get('strawberry-graphql')}; graphql-core {v.get('graphql-core')}; starlette {v.get('starlette')}; "
              f"uvicorn {v.get('uvicorn')} (uvloop {v.get('uvloop') or 'absent'}, httptools {v.get('httptools') or 'absent'}); networkx {v.get('networkx')}; neo4j driver {v.get('neo4j')}; PyJWT {v.get('PyJWT')}")
     L.append(f"- Load generator: {r.get('load_generator')} ({v.get('wrk') or 'wrk absent'}); graphsvc {v.get('graphsvc')} at {v.get('git_commit')}{' (uncommitted changes)' if v.get('git_dirty') else ''}")
     la = m.get("loadavg_1m_during_run") or {}
@@ -1756,6 +1756,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Optional[list[str]] = None) -> int:
+    heap.for_service()  # as `graphsvc` sets it, for the servers and probe started as python -m graphsvc.bench
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv and argv[0] in ("_serve", "_floor", "_probe"):
         return _internal(argv)

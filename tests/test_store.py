@@ -5,6 +5,8 @@ from __future__ import annotations
 import dataclasses
 import gc
 import sqlite3
+import subprocess
+import sys
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -267,6 +269,15 @@ def test_bulk_work_pauses_the_collector_and_restores_it():
     with pytest.raises(RuntimeError), heap.paused():
         raise RuntimeError("a failed import")
     assert gc.isenabled()
+
+
+@pytest.mark.parametrize("module", ["graphsvc.cli", "graphsvc.bench"])
+def test_graphsvc_processes_collect_the_young_generation_less_often(module):
+    """`graphsvc` (every command, the server) and the bench's own processes (python -m
+    graphsvc.bench: its servers and probe) set heap.for_service's threshold before any work."""
+    program = f"import gc, {module} as m\ntry:\n    m.main(['--help'])\nexcept SystemExit:\n    pass\nprint(gc.get_threshold()[0])"
+    found = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, timeout=60, check=True)
+    assert int(found.stdout.split()[-1]) == heap.YOUNG_GENERATION != 700  # 700: CPython's own
 
 
 def test_an_import_runs_without_collections_and_reenables_them(store, monkeypatch):

@@ -227,5 +227,6 @@ class GraphStore(abc.ABC):
 
 def among(people: list[str], relatives: dict[str, Iterable[str]]) -> dict[str, frozenset[str]]:
     """Each person's relatives who are among `people` (GraphStore.families)."""
-    group = set(people)
-    return {p: frozenset(r for r in relatives[p] if r in group) for p in people}
+    group, none = set(people), frozenset()
+    # Most people have no relatives among the others: one empty set for them all.
+    return {p: frozenset(r for r in found if r in group) if (found := relatives.get(p)) else none for p in people}

@@ -179,9 +179,9 @@ ABANDONED_AFTER = timedelta(minutes=10)  # an unpublished import not heard from 
 READ_PARTS = 2
 SPLIT_ABOVE = 512
 # Reads kept by the read cache (read_cache.py), per reader: entity reads (a child's can hold
-# hundreds of assertions) and entities' kinds (a pattern over a 90-day window at large-la
-# reads the kinds of ~10,000 entities).
-KEPT = {"entity": 4096, "kind": 65_536}
+# hundreds of assertions), entities' kinds and their family links from their own end (a
+# pattern over a 90-day window at large-la reads the kinds of ~10,000 entities).
+KEPT = {"entity": 4096, "kind": 65_536, "family": 65_536}
 
 
 def _padded(values: list[str]) -> list[str]:
@@ -732,24 +732,31 @@ class Neo4jStore(GraphStore):
 
     def kinds_of(self, entity_ids: Iterable[str], view: Optional[View] = None) -> dict[str, str]:
         ids = sorted(set(entity_ids))
-        kept, keep = self._kept_kinds(ids, view)
-        if kept is None:
-            kept = dict(self._each_read("kinds_of", view, ids)) if ids else {}
-            keep(kept)
+        kept, missing, keep = self._kept("kind", ids, view)
+        if missing:
+            read = dict(self._each_read("kinds_of", view, missing))
+            if keep is not None:
+                keep(read)
+            kept.update(read)
         return {entity_id: kind for entity_id, kind in kept.items() if kind is not None}
 
-    def _kept_kinds(self, ids: list[str], view: Optional[View]) -> tuple[Optional[dict[str, Optional[str]]], Callable[[dict[str, Optional[str]]], None]]:
-        """(the kinds of all of ids as this reader sees them, None for an entity without one,
-        if every one is kept; else None), and the function that keeps kinds read for them. A
-        pattern reads the kinds of thousands of entities, the same ones call after call."""
+    def _kept(self, shelf: str, ids: list[str], view: Optional[View]) -> tuple[dict[str, Any], list[str], Optional[Callable[[dict[str, Any]], None]]]:
+        """(what is kept on the shelf for those of ids this reader was given it for, the ids
+        still to read, the function that keeps what is read for them, or None for a reader the
+        cache does not serve: _reader_key). A pattern reads the kinds and family links of
+        thousands of entities, the same ones call after call."""
         reader = self._reader_key(view)
-        if reader is None or self._cache is None or not ids:
-            return None, lambda kinds: None
+        if reader is None or self._cache is None:
+            return {}, ids, None
         cache = self._cache
-        found, generation = cache.get_many("kind", [(entity_id, reader) for entity_id in ids])
-        if len(found) == len(ids):
-            return {key[0]: kind for key, kind in found.items()}, lambda kinds: None
-        return None, lambda kinds: cache.put_many("kind", {(entity_id, reader): kind for entity_id, kind in kinds.items()}, generation)
+        found, generation = cache.get_many(shelf, [(entity_id, reader) for entity_id in ids])
+        kept = {key[0]: answer for key, answer in found.items()}
+        missing = [entity_id for entity_id in ids if entity_id not in kept] if len(kept) < len(ids) else []
+
+        def keep(read: dict[str, Any]) -> None:  # the padding (NEVER) is not an entity
+            cache.put_many(shelf, {(entity_id, reader): answer for entity_id, answer in read.items() if entity_id != NEVER}, generation)
+
+        return kept, missing, keep
 
     def about_each(self, entity_ids: Iterable[str], view: Optional[View], predicate: Optional[str], incoming: bool = False) -> dict[str, list[Assertion]]:
         found: dict[str, list[Assertion]] = {entity_id: [] for entity_id in entity_ids}
@@ -809,14 +816,13 @@ class Neo4jStore(GraphStore):
         entities = sorted(candidates.keys() | {entity for linked in candidates.values() for entity in linked})
         relatives: Optional[dict[str, list[str]]] = None  # read with the kinds, or after them
         if families:
-            kept, keep = self._kept_kinds(entities, view)
-            if kept is None:  # one read for both (kinds_and_families.cypher says why)
+            kind, missing, keep = self._kept("kind", entities, view)
+            if missing:  # one read for both, of every entity (kinds_and_families.cypher says why)
                 kind, relatives = {}, {}
                 for entity, entity_kind, entity_relatives in self._each_read("kinds_and_families", view, entities, among=_padded(entities)):
                     kind[entity], relatives[entity] = entity_kind, entity_relatives
-                keep(kind)
-            else:
-                kind = kept
+                if keep is not None:
+                    keep(kind)
         else:
             kind = self.kinds_of(entities, view)
         when = functools.lru_cache(maxsize=None)(datetime.fromisoformat)  # a time key is ISO 8601, and episodes share theirs
@@ -853,8 +859,18 @@ class Neo4jStore(GraphStore):
 
     def families(self, people: Iterable[str], view: Optional[View]) -> dict[str, frozenset[str]]:
         asked = list(dict.fromkeys(people))
-        # Split by the links' subjects; each part checks objects against everyone asked about.
-        return _both_ends(asked, self._each_read("families", view, asked, among=_padded(asked)) if asked else [])
+        if not asked:
+            return {}
+        kept, missing, keep = self._kept("family", asked, view)
+        if keep is None:
+            # Nothing can be kept: split by the links' subjects, each part checking objects
+            # against everyone asked about (links to anyone else dropped unchecked).
+            return _both_ends(asked, self._each_read("families", view, asked, among=_padded(asked)))
+        if missing:  # every link of theirs, kept per entity for any later group of people
+            read = {entity: tuple(relatives) for entity, relatives in self._each_read("family_of_each", view, missing)}
+            keep(read)
+            kept.update(read)
+        return _both_ends(asked, ((person, relative) for person in asked for relative in kept[person]))
 
     def search(self, view: Optional[View], kinds: Iterable[str] = v.PEOPLE, name: Optional[str] = None, date_of_birth: Optional[str] = None, identifier: Optional[str] = None) -> list[str]:
         wanted = sorted(set(kinds))
