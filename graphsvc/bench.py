@@ -1499,9 +1499,9 @@ def _run(args: argparse.Namespace, argv: list[str]) -> dict[str, Any]:
         "body carrying errors. The server is one uvicorn process as `graphsvc serve` runs it; the load generator runs in its own process on the same 2 cores.",
         "Every request to the real app writes one hash-chained audit entry and checks owner notifications (embedded: SQLite with synchronous=NORMAL, group-committed; Neo4j: "
         "the same into a local outbox, written to Neo4j by a background thread, store/outbox.py); the floor does neither, nor token verification.",
-        "Neo4j, as `graphsvc serve` opens it: entity reads about now, and the kinds of the entities patterns read, are kept per reader until the database changes "
+        "Neo4j, as `graphsvc serve` opens it: entity reads about now, and the kinds and family links of the entities patterns read, are kept per reader until the database changes "
         "(store/read_cache.py: dropped at once by this process's writes, within 0.1 s of another's), so a point look-up of a child read before, through the store or over "
-        "HTTP, is answered from memory, and a pattern repeated with no write between calls (as measured here) reads no kinds from Neo4j; after any write it reads them all.",
+        "HTTP, is answered from memory, and a pattern repeated with no write between calls (as measured here) reads no kinds or family links from Neo4j; after any write it reads them all.",
     ]
     report["finished_at"] = _now()
     report["duration_seconds"] = round(time.perf_counter() - started, 1)

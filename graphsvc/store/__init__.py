@@ -69,8 +69,8 @@ def outbox_path(db: Optional[str | Path]) -> Optional[str]:
 
 
 def read_cache_poll() -> Optional[float]:
-    """How often a Neo4j store checks whether the database changed, dropping the entity reads
-    and kinds it keeps when it did (store/read_cache.py): GRAPHSVC_READ_CACHE_POLL seconds (default 0.1;
+    """How often a Neo4j store checks whether the database changed, dropping the entity reads,
+    kinds and family links it keeps when it did (store/read_cache.py): GRAPHSVC_READ_CACHE_POLL seconds (default 0.1;
     "off" or 0: keep nothing, read Neo4j every time). Writes through this process drop them at once."""
     configured = (os.environ.get("GRAPHSVC_READ_CACHE_POLL") or "0.1").strip().lower()
     if configured == "off":

@@ -39,8 +39,8 @@ and the driver's pool reconnects by itself when Neo4j is back.
 As `graphsvc serve` opens it (store.open_store), a request does not wait on Neo4j for what it
 only writes, nor for an entity it read before: audit entries and owner notifications go to a
 local durable outbox written here in the background (outbox.py), and entity reads about now are
-kept per reader until the database changes (read_cache.py), as are the kinds of the thousands
-of entities a pattern reads.
+kept per reader until the database changes (read_cache.py), as are the kinds and family links
+of the thousands of entities a pattern reads.
 """
 
 from __future__ import annotations
@@ -398,7 +398,7 @@ class Neo4jStore(GraphStore):
             log.warning("%s; the schema will be applied when it answers", exc)
         # audit_record's entries and owner notifications wait here, durably, until written (outbox.py).
         self._outbox = Outbox(outbox, self._drain_outbox) if outbox is not None else None
-        # Entity reads and kinds about now, kept until the database changes (read_cache.py),
+        # Entity reads, kinds and family links about now, kept until the database changes (read_cache.py),
         # keyed by numbered readers (_reader_key).
         self._reader_numbers: dict[tuple[Any, ...], int] = {}
         self._reader_count = itertools.count()

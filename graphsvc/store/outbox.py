@@ -129,20 +129,19 @@ class Outbox:
         while last is not None and self._drain_once(upto=last):
             pass
 
-    def _drain_once(self, upto: int = _ALL) -> bool:
-        """Drain the oldest records (a batch at most, none numbered above `upto`); whether there
-        were any."""
+    def _drain_once(self, upto: int = _ALL) -> int:
+        """Drain the oldest records (a batch at most, none numbered above `upto`); how many."""
         with self._drain_lock:
             rows = self._drainer_db.execute("SELECT n, kind, body FROM outbox WHERE n <= ? ORDER BY n LIMIT ?", (upto, _BATCH)).fetchall()
             if not rows:
-                return False
+                return 0
             self._drain(self.id, [(n, kind, json.loads(body)) for n, kind, body in rows])
             with self._lock:
                 self._db.execute("DELETE FROM outbox WHERE n <= ?", (rows[-1][0],))
             if time.monotonic() - self._checkpointed > 1.0:  # a checkpoint syncs: not after every drain
                 self._drainer_db.execute("PRAGMA wal_checkpoint(PASSIVE)")  # alongside recording, never blocking it
                 self._checkpointed = time.monotonic()
-            return True
+            return len(rows)
 
     def _run(self) -> None:
         while not self._stopping:
@@ -150,7 +149,11 @@ class Outbox:
                 time.sleep(self._linger_seconds)
             self._wake.clear()
             try:
-                while not self._stopping and self._drain_once():
+                # Again at once only while a backlog is left (a full batch drained): records
+                # that arrived during a drain wait for the next, after the linger. Draining
+                # whatever had arrived meanwhile ran one transaction after another, a few
+                # records each, at a quarter of a core (measured: 1 client, point look-ups).
+                while not self._stopping and self._drain_once() == _BATCH:
                     pass
             except Exception as exc:  # the shared store unreachable: the records wait here
                 # The error's type and first line only: never a record's content.

@@ -14,8 +14,8 @@ and drops them all when the database changes:
 
 So an answer is never staler than `poll_seconds` plus a poll's round trip, and never stale at
 all after this process's own writes. Only reads about now are kept (no asOf, no validAt).
-The Neo4j store keeps entity reads and entities' kinds (which every pattern reads for
-thousands of entities at a time).
+The Neo4j store keeps entity reads and entities' kinds and family links (which patterns read
+for thousands of entities at a time).
 """
 
 from __future__ import annotations
