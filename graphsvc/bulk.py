@@ -37,17 +37,19 @@ def _lines(handle: IO[str], total: int, show: bool) -> Iterator[str]:
             yield line
 
 
-def import_file(store: GraphStore, path: str | Path, progress: bool | None = None) -> ImportResult:
+def import_file(store: GraphStore, path: str | Path, progress: bool | None = None, exports: bool = True) -> ImportResult:
     """Read, validate and append every line in one transaction, a chunk at a time
     (ingest.prepared -> GraphStore.append_all).
 
     Raises IngestError naming every bad line and field; the store is then unchanged.
+    exports: False refuses a file written by `graphsvc export` (an initial load takes new
+    records only).
     """
     with heap.paused(sweep=True):
-        return _import_file(store, path, progress)
+        return _import_file(store, path, progress, exports)
 
 
-def _import_file(store: GraphStore, path: str | Path, progress: bool | None) -> ImportResult:
+def _import_file(store: GraphStore, path: str | Path, progress: bool | None, exports: bool) -> ImportResult:
     path = Path(path)
     size = path.stat().st_size
     show = progress if progress is not None else (size >= PROGRESS_BYTES and sys.stderr.isatty())
@@ -57,6 +59,8 @@ def _import_file(store: GraphStore, path: str | Path, progress: bool | None) -> 
             rows = read_jsonl(_lines(handle, size, show), unreadable)
             first = next(rows, None)
             if first is not None and isinstance(first[1], dict) and first[1].get("type") in export.TYPES:
+                if not exports:
+                    raise IngestError([RecordError(first[0], "$.type", "a file written by `graphsvc export` is restored with `graphsvc import`, not loaded")])
                 return _restore(store, [first, *rows], unreadable)
             counted = _Counted(itertools.chain([first] if first else [], rows))
             # Read, validated and written a chunk at a time; an error anywhere raises out of

@@ -50,6 +50,40 @@ def cmd_import(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_initial_load(args: argparse.Namespace) -> int:
+    import shlex
+
+    from .ingest import IngestError
+    from .store import initial_load, open_store
+    from .store.base import StoreUnavailable
+
+    command = shlex.split(args.run)
+    if not command:
+        print("initial load: --run needs a command", file=sys.stderr)
+        return 2
+    try:
+        with open_store(_db(args), kind="neo4j") as store:
+            if store.holds_anything():  # the import tool replaces the whole database
+                print("initial load refused: the Neo4j database is not empty; add to it with `graphsvc import`", file=sys.stderr)
+                return 1
+        written = initial_load.write(args.file, args.dir, progress=None if not args.no_progress else False)
+        initial_load.run(command, args.dir)
+        with initial_load.reopen(lambda: open_store(_db(args), kind="neo4j"), args.wait) as store:
+            count = store.count()
+            audit_write(store, f"initial load: {Path(args.file).name}", f"ok: {written.assertions} assertions, {count} stored")
+    except IngestError as exc:
+        print(f"initial load rejected: {args.file}: {exc}; the database was not touched", file=sys.stderr)
+        return 1
+    except (OSError, StoreUnavailable, initial_load.LoadError, ValueError) as exc:
+        print(f"initial load failed: {exc}", file=sys.stderr)
+        return 1
+    if count != written.assertions:
+        print(f"initial load failed: {written.assertions} assertions written to {args.dir}, but the database holds {count}", file=sys.stderr)
+        return 1
+    print(f"loaded {args.file}: {written.assertions} assertions")
+    return 0
+
+
 def cmd_audit(args: argparse.Namespace) -> int:
     import json
 
@@ -199,6 +233,15 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("import", cmd_import, "Import a JSON Lines file atomically: all records or none.")
     p.add_argument("file")
     store_arguments(p)
+    p.add_argument("--no-progress", action="store_true", help="never show a progress bar")
+
+    p = command("initial-load", cmd_initial_load, "Load a JSON Lines file into an empty Neo4j database with Neo4j's offline import tool: "
+                "validated as `import` validates, written as CSV, loaded by --run (which stops Neo4j, imports and starts it again), then indexed.")
+    p.add_argument("file")
+    p.add_argument("--dir", required=True, help="folder for the CSV files and import.args (made if missing; needs room for about 1.5x the file)")
+    p.add_argument("--run", required=True, help="the load command, run with the folder as its last argument (docker compose: scripts/neo4j-initial-load)")
+    p.add_argument("--db", help=f"the key files' and outbox's path, as for serve (default $GRAPHSVC_DB or {DEFAULT_DB})")
+    p.add_argument("--wait", type=float, default=300.0, help="seconds to wait for Neo4j to answer again after the load command (default 300)")
     p.add_argument("--no-progress", action="store_true", help="never show a progress bar")
 
     p = command("demo", cmd_demo, "Write synthetic, seeded demo data as JSON Lines.")

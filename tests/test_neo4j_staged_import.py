@@ -24,7 +24,7 @@ from graphsvc.ingest import IngestError, prepare
 from graphsvc.model import View
 from graphsvc.store import EmbeddedStore
 from graphsvc.store.base import StoreUnavailable
-from graphsvc.store.neo4j import Neo4jStore, _in_background, _row
+from graphsvc.store.neo4j import Neo4jStore, _in_background, row_of
 from records import link
 from test_store_parity import compare_reads
 
@@ -271,7 +271,7 @@ def test_a_batch_waiting_on_its_import_while_the_import_is_discarded_is_not_comm
     store holds it to discard the import. Once the discard commits, the batch must fail."""
     with staged(neo4j) as store:
         store._write("import_open", id="raced", now="2026-01-01T00:00:00.000Z")
-        rows = [{**_row(a), "seq": 10_000 + i, "import_id": "raced"} for i, a in enumerate(prepare(enumerate(records[:50], 1), store))]
+        rows = [{**row_of(a), "seq": 10_000 + i, "import_id": "raced"} for i, a in enumerate(prepare(enumerate(records[:50], 1), store))]
         outcome = {}
 
         def write():

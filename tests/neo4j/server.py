@@ -10,6 +10,7 @@ module drives it::
     ...
     server.stop()           # JVM gone, data kept; start() again: same port, same data
     server.close()          # stop and delete the data dir
+    server.load_command     # argv that runs an offline initial load (control.py), DIR appended
 
 Needs Java 17+ (``$JAVA_HOME/bin/java`` or ``java`` on PATH) and, the first
 time, ``mvn`` on PATH. Stdlib and the ``neo4j`` driver only.
@@ -24,6 +25,7 @@ import shutil
 import signal
 import socket
 import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -137,12 +139,19 @@ class Neo4jServer:
     def __init__(self, timeout: float = START_TIMEOUT) -> None:
         self.timeout = timeout
         self.port: int | None = None
+        self.control_port: int | None = None  # Launcher.java's "load DIR" requests (control.py)
         self.uri: str = ""
         self.data_dir: Path | None = None
         self._proc: subprocess.Popen | None = None
         self._reader: threading.Thread | None = None
         self._ready = threading.Event()
         self.startup_seconds: float | None = None
+
+    @property
+    def load_command(self) -> list[str]:
+        """The command `graphsvc initial-load --run` and the bench's --neo4j-initial-load take:
+        with the load's directory appended, it stops this server, imports, starts it again."""
+        return [sys.executable, str(Path(__file__).with_name("control.py")), str(self.control_port)]
 
     @property
     def log_path(self) -> Path | None:
@@ -163,6 +172,7 @@ class Neo4jServer:
             atexit.register(self.close)  # no stray JVM or temp dir if close() is forgotten
         if self.port is None:
             self.port = free_port()
+            self.control_port = free_port()
         self.uri = f"bolt://127.0.0.1:{self.port}"
 
         extra: list[str] = []
@@ -172,6 +182,7 @@ class Neo4jServer:
             conf = self.data_dir / "extra.conf"
             conf.write_text("".join(f"{s.strip()}\n" for s in settings.split(";") if s.strip()))
             extra = [f"-Dgraphsvc.neo4j.conf={conf}"]
+        extra.append(f"-Dgraphsvc.control.port={self.control_port}")
         cmd = [java, *JVM_FLAGS, *memory_flags(), *extra, "-cp", str(deps / "*"), str(LAUNCHER),
                str(self.port), str(self.data_dir)]
         log = open(self.log_path, "ab")
