@@ -63,19 +63,29 @@ class Neo4jForTests:
         self.uri = uri or ""
         if self.reason:
             return
-        from neo4j import GraphDatabase
-
-        user = os.environ.get("NEO4J_USER")
-        auth = (user, os.environ.get("NEO4J_PASSWORD", "")) if user and self.server is None else None
         try:
-            self.driver = GraphDatabase.driver(self.uri, auth=auth, notifications_min_severity="OFF",
-                                               max_transaction_retry_time=5.0, connection_timeout=10.0)
-            self.driver.verify_connectivity()
+            self._connect()
             if self.server is None:
                 self._check_it_may_be_emptied()
         except Exception as exc:
             self.reason = f"Neo4j at {self.uri} cannot be used: {type(exc).__name__}: {(str(exc).strip().splitlines() or [''])[0]}"
             self.close()
+
+    def _connect(self) -> None:
+        from neo4j import GraphDatabase
+
+        user = os.environ.get("NEO4J_USER")
+        auth = (user, os.environ.get("NEO4J_PASSWORD", "")) if user and self.server is None else None
+        self.driver = GraphDatabase.driver(self.uri, auth=auth, notifications_min_severity="OFF",
+                                           max_transaction_retry_time=5.0, connection_timeout=10.0)
+        self.driver.verify_connectivity()
+
+    def reconnect(self) -> None:
+        """A new driver, after the database was replaced by an offline load: the old driver's
+        execute_query bookmarks name transactions of the database that is gone, and a new one
+        numbers its transactions from the start again, so every query would wait on them."""
+        self.driver.close()
+        self._connect()
 
     def _check_it_may_be_emptied(self) -> None:
         """Never wipe a database the tests did not set up: NEO4J_URI must name an empty one."""

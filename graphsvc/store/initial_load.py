@@ -12,7 +12,7 @@ indexes are then built once, in bulk, when graphsvc next opens the database. So:
    `import.args` naming them.
 2. The operator stops Neo4j, runs the import tool on those files, and starts it again (the
    README's production path; `run` runs a command that does all three).
-3. `open` reopens the store, which creates the indexes and constraints and waits until they
+3. `reopen` opens the store again, which creates the indexes and constraints and waits until they
    are online: the uniqueness of assertion ids is checked there, over the whole load.
 
 Only into an empty database (the tool overwrites it): later data goes in with `graphsvc import`.
@@ -23,9 +23,9 @@ from __future__ import annotations
 import multiprocessing
 import subprocess
 import time
+import uuid
 from collections import deque
 from concurrent.futures import Future, ProcessPoolExecutor
-import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, Callable, Iterable, Optional, Sequence
