@@ -36,8 +36,7 @@ def harness(neo4j_for_tests):
     for _ in range(150):
         n.driver.execute_query("CREATE (:Warm)", database_=n.database)
     n.driver.execute_query("MATCH (n) DETACH DELETE n", database_=n.database)  # the load needs no node at all
-    yield n
-    n.reconnect()  # also after a load that failed half-way
+    return n
 
 
 def _records(seed: int) -> list[dict]:
@@ -63,10 +62,11 @@ def _write(path: Path, rows: list[dict]) -> Path:
 
 
 def _load(harness, data: Path, folder: Path, tmp_path: Path) -> int:
-    status = cli.main(["initial-load", str(data), "--dir", str(folder), "--run", " ".join(map(str, harness.server.load_command)),
-                       "--db", str(tmp_path / "keys.db"), "--no-progress"])
-    harness.reconnect()
-    return status
+    try:
+        return cli.main(["initial-load", str(data), "--dir", str(folder), "--run", " ".join(map(str, harness.server.load_command)),
+                         "--db", str(tmp_path / "keys.db"), "--no-progress"])
+    finally:
+        harness.reconnect()  # also after a load that raised half-way: the database may be replaced
 
 
 def test_a_load_stores_exactly_what_an_import_stores(harness, tmp_path, monkeypatch):
