@@ -34,6 +34,7 @@ import json
 import os
 import platform
 import random
+import re
 import resource
 import shutil
 import shlex
@@ -362,6 +363,41 @@ def bench_ingest(store, data: Path) -> dict[str, Any]:
     }
 
 
+def machine_cpu_seconds() -> Optional[float]:
+    """CPU time the whole machine has spent busy since boot (every process, Neo4j's JVM too),
+    in core-seconds, from /proc/stat; None where there is none. The difference over a phase
+    is what the phase cost the machine, however its work was spread over processes."""
+    try:
+        with open("/proc/stat", encoding="ascii") as stat:
+            fields = stat.readline().split()
+    except OSError:
+        return None
+    # cpu user nice system idle iowait irq softirq steal ...: busy is all but idle and iowait
+    ticks = [int(value) for value in fields[1:9]]
+    return (sum(ticks) - ticks[3] - ticks[4]) / os.sysconf("SC_CLK_TCK")
+
+
+def _import_tool_stages(log: Path) -> dict[str, float]:
+    """The import tool's stages and their seconds from its log ("Node import COMPLETED in 1m
+    2s 3ms"), where the load command left one (the tests' launcher does; docker compose logs
+    to the container's output)."""
+    stages: dict[str, float] = {}
+    try:
+        lines = log.read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:
+        return stages
+    units = {"h": 3600.0, "m": 60.0, "s": 1.0, "ms": 0.001}
+    for line in lines:
+        name, done, took = line.strip().partition(" COMPLETED in ")
+        if not done:
+            name, done, took = line.strip().partition(" DONE in ")
+        if done and name:
+            parts = re.findall(r"(\d+)(ms|h|m|s)\b", took)
+            if parts:
+                stages["Import in all" if name == "IMPORT" else name] = round(sum(int(n) * units[u] for n, u in parts), 2)
+    return stages
+
+
 def bench_initial_load(data: Path, work: Path, command: list[str], reopen: Callable[[], Any], wait: float) -> tuple[dict[str, Any], Any]:
     """The offline initial load, end to end (as `graphsvc initial-load`): every line read and
     validated, written as CSV, loaded by the command (Neo4j stopped, neo4j-admin's import, Neo4j
@@ -371,16 +407,27 @@ def bench_initial_load(data: Path, work: Path, command: list[str], reopen: Calla
 
     folder = work / "initial-load"
     gc.collect()
-    t0 = time.perf_counter()
+    c0, t0 = machine_cpu_seconds(), time.perf_counter()
     written = initial_load.write(data, folder, progress=False)
-    t1 = time.perf_counter()
+    c1, t1 = machine_cpu_seconds(), time.perf_counter()
     csv_bytes = sum(f.stat().st_size for f in folder.iterdir())
     initial_load.run(command, folder)
-    t2 = time.perf_counter()
+    c2, t2 = machine_cpu_seconds(), time.perf_counter()
     store = initial_load.reopen(reopen, wait)
-    seconds = time.perf_counter() - t0
+    c3, seconds = machine_cpu_seconds(), time.perf_counter() - t0
     count = store.count()
+    stages = _import_tool_stages(folder / "import.log")
     shutil.rmtree(folder, ignore_errors=True)
+    cpu: dict[str, Any] = {}
+    if None not in (c0, c1, c2, c3) and count:
+        # What each phase cost the machine per assertion, against what a rate leaves: at
+        # 20,000/s, cores x 50 us of CPU an assertion. Busy time is the whole machine's.
+        spent = {"validate_and_write": c1 - c0, "load_command": c2 - c1, "index": c3 - c2}  # type: ignore[operator]
+        cpu = {"machine_cpus": os.cpu_count(), "core_seconds": {k: round(v, 1) for k, v in spent.items()},
+               "core_microseconds_per_assertion": {k: round(v * 1e6 / count, 1) for k, v in spent.items()},
+               "busy_share": {k: round(v / ((t1 - t0, t2 - t1, seconds - (t2 - t0))[i] * (os.cpu_count() or 1)), 3)
+                              for i, (k, v) in enumerate(spent.items())}}
+        cpu["core_microseconds_per_assertion"]["total"] = round(sum(spent.values()) * 1e6 / count, 1)
     return {
         "assertions": count,
         "written": written.assertions,
@@ -390,6 +437,8 @@ def bench_initial_load(data: Path, work: Path, command: list[str], reopen: Calla
         "load_command_seconds": round(t2 - t1, 2),
         "index_seconds": round(seconds - (t2 - t0), 2),
         "csv_bytes": csv_bytes,
+        "cpu": cpu,
+        "import_tool_stages_seconds": stages,
         "how": "graphsvc initial-load: read and validated as bulk.import_file does, CSV lines made by a second process; the load command stops Neo4j, "
                "runs `neo4j-admin database import full` and starts it; the store reopened creates the indexes and constraints and waits until they are online",
     }, store
@@ -1274,6 +1323,16 @@ def render_markdown(r: dict[str, Any]) -> str:
                      + (f" ({il['assertions_per_second'] / staged:.2f}x the staged import above, same run)" if staged else "")
                      + f": validated and written as CSV {_fmt(il.get('validate_and_write_seconds'))} s ({_mb(il.get('csv_bytes'))}), load command {_fmt(il.get('load_command_seconds'))} s, "
                      f"indexes and constraints built {_fmt(il.get('index_seconds'))} s.")
+            cpu = il.get("cpu") or {}
+            if cpu:
+                per, busy, cores = cpu["core_microseconds_per_assertion"], cpu["busy_share"], cpu["machine_cpus"]
+                names = {"validate_and_write": "validated and written", "load_command": "load command", "index": "indexes built"}
+                L.append(f"- Initial load's CPU, the whole machine's (Neo4j's too), core-microseconds an assertion: "
+                         + ", ".join(f"{names[k]} {_fmt(per[k])} ({busy[k] * 100:.0f}% of {cores} cores busy)" for k in names)
+                         + f"; **{_fmt(per['total'])} in all**, where 20,000 assertions/s leaves {cores} x 50 = {cores * 50} on this machine.")
+            stages = il.get("import_tool_stages_seconds") or {}
+            if stages:
+                L.append("- The import tool's own stages (its log), s: " + ", ".join(f"{name} {_fmt(sec)}" for name, sec in stages.items()) + ".")
         cs = s.get("cold_start", {})
         if cs:
             source = (f" (from the snapshot of {_fmt(cs.get('from_snapshot'))} assertions saved when the benchmark's store closed, in {_fmt(s.get('close_seconds'))} s; "

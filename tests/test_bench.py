@@ -12,6 +12,7 @@ import os
 import shlex
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -149,7 +150,15 @@ def test_bench_small_both_stores_writes_a_complete_report(tmp_path):
     rows = {t["target"]: t for t in report["targets"] if t["store"] == "neo4j"}
     assert rows["import rate"]["measured"] == loaded["assertions_per_second"]
     assert rows["staged import rate (later feeds)"]["measured"] == staged["assertions_per_second"]
-    assert "Initial load (" in (out / "report.md").read_text()
+    # What each phase cost the machine, and the import tool's stages from its log (the tests'
+    # launcher keeps one in the load's folder).
+    per = loaded["cpu"]["core_microseconds_per_assertion"]
+    assert all(per[phase] > 0 for phase in ("validate_and_write", "load_command", "index"))
+    assert per["total"] == pytest.approx(per["validate_and_write"] + per["load_command"] + per["index"], abs=0.5)
+    assert all(0 < share <= 1.05 for share in loaded["cpu"]["busy_share"].values())
+    assert loaded["import_tool_stages_seconds"]["Node import"] > 0
+    text = (out / "report.md").read_text()
+    assert "Initial load (" in text and "Initial load's CPU" in text and "Node import" in text
     assert report["neo4j_server"] and "unknown" not in report["neo4j_server"]
 
 
@@ -169,6 +178,24 @@ def test_targets_say_by_how_much_they_are_missed():
     assert rows["missingHistory via GraphQL p95"]["met"] is False and "2.00x" in rows["missingHistory via GraphQL p95"]["miss"]
     assert rows["resident bytes per assertion"]["met"] is True
     assert rows["cold start"]["met"] is False
+
+
+def test_import_tool_stages_are_read_from_its_log(tmp_path):
+    log = tmp_path / "import.log"
+    log.write_text("Import starting 2026-12-05\n(1/4) Node import 2026-12-05 18:09:58\n"
+                   "Node import COMPLETED in 1m 2s 513ms\nPost processing COMPLETED in 472ms\nIMPORT DONE in 1h 3s. \n")
+    assert bench._import_tool_stages(log) == {"Node import": 62.51, "Post processing": 0.47, "Import in all": 3603.0}
+    assert bench._import_tool_stages(tmp_path / "none.log") == {}
+
+
+def test_machine_cpu_seconds_count_busy_time():
+    before = bench.machine_cpu_seconds()
+    if before is None:
+        pytest.skip("no /proc/stat here")
+    deadline = time.process_time() + 0.3
+    while time.process_time() < deadline:  # busy, so the machine's count must move
+        pass
+    assert bench.machine_cpu_seconds() - before >= 0.2
 
 
 def test_percentiles_are_nearest_rank():
