@@ -422,12 +422,14 @@ def bench_initial_load(data: Path, work: Path, command: list[str], reopen: Calla
     if None not in (c0, c1, c2, c3) and count:
         # What each phase cost the machine per assertion, against what a rate leaves: at
         # 20,000/s, cores x 50 us of CPU an assertion. Busy time is the whole machine's.
+        cores = os.cpu_count() or 1
         spent = {"validate_and_write": c1 - c0, "load_command": c2 - c1, "index": c3 - c2}  # type: ignore[operator]
-        cpu = {"machine_cpus": os.cpu_count(), "core_seconds": {k: round(v, 1) for k, v in spent.items()},
-               "core_microseconds_per_assertion": {k: round(v * 1e6 / count, 1) for k, v in spent.items()},
-               "busy_share": {k: round(v / ((t1 - t0, t2 - t1, seconds - (t2 - t0))[i] * (os.cpu_count() or 1)), 3)
-                              for i, (k, v) in enumerate(spent.items())}}
-        cpu["core_microseconds_per_assertion"]["total"] = round(sum(spent.values()) * 1e6 / count, 1)
+        wall = {"validate_and_write": t1 - t0, "load_command": t2 - t1, "index": seconds - (t2 - t0)}
+        per = {phase: round(busy * 1e6 / count, 1) for phase, busy in spent.items()}
+        per["total"] = round(sum(spent.values()) * 1e6 / count, 1)
+        cpu = {"machine_cpus": cores, "core_seconds": {phase: round(busy, 1) for phase, busy in spent.items()},
+               "core_microseconds_per_assertion": per,
+               "busy_share": {phase: round(busy / (wall[phase] * cores), 3) for phase, busy in spent.items()}}
     return {
         "assertions": count,
         "written": written.assertions,
