@@ -398,6 +398,10 @@ def _import_tool_stages(log: Path) -> dict[str, float]:
     return stages
 
 
+# The initial load's phases, in order, and how the report names them.
+LOAD_PHASES = {"validate_and_write": "validated and written", "load_command": "load command", "index": "indexes built"}
+
+
 def bench_initial_load(data: Path, work: Path, command: list[str], reopen: Callable[[], Any], wait: float) -> tuple[dict[str, Any], Any]:
     """The offline initial load, end to end (as `graphsvc initial-load`): every line read and
     validated, written as CSV, loaded by the command (Neo4j stopped, neo4j-admin's import, Neo4j
@@ -407,24 +411,25 @@ def bench_initial_load(data: Path, work: Path, command: list[str], reopen: Calla
 
     folder = work / "initial-load"
     gc.collect()
-    c0, t0 = machine_cpu_seconds(), time.perf_counter()
+    marks = [(machine_cpu_seconds(), time.perf_counter())]  # at the start and after each of LOAD_PHASES
     written = initial_load.write(data, folder, progress=False)
-    c1, t1 = machine_cpu_seconds(), time.perf_counter()
+    marks.append((machine_cpu_seconds(), time.perf_counter()))
     csv_bytes = sum(f.stat().st_size for f in folder.iterdir())
     initial_load.run(command, folder)
-    c2, t2 = machine_cpu_seconds(), time.perf_counter()
+    marks.append((machine_cpu_seconds(), time.perf_counter()))
     store = initial_load.reopen(reopen, wait)
-    c3, seconds = machine_cpu_seconds(), time.perf_counter() - t0
+    marks.append((machine_cpu_seconds(), time.perf_counter()))
     count = store.count()
     stages = _import_tool_stages(folder / "import.log")
     shutil.rmtree(folder, ignore_errors=True)
+    seconds = marks[-1][1] - marks[0][1]
+    wall = {phase: after[1] - before[1] for phase, before, after in zip(LOAD_PHASES, marks, marks[1:])}
     cpu: dict[str, Any] = {}
-    if None not in (c0, c1, c2, c3) and count:
+    if all(busy is not None for busy, _ in marks) and count:
         # What each phase cost the machine per assertion, against what a rate leaves: at
         # 20,000/s, cores x 50 us of CPU an assertion. Busy time is the whole machine's.
         cores = os.cpu_count() or 1
-        spent = {"validate_and_write": c1 - c0, "load_command": c2 - c1, "index": c3 - c2}  # type: ignore[operator]
-        wall = {"validate_and_write": t1 - t0, "load_command": t2 - t1, "index": seconds - (t2 - t0)}
+        spent = {phase: after[0] - before[0] for phase, before, after in zip(LOAD_PHASES, marks, marks[1:])}  # type: ignore[operator]
         per = {phase: round(busy * 1e6 / count, 1) for phase, busy in spent.items()}
         per["total"] = round(sum(spent.values()) * 1e6 / count, 1)
         cpu = {"machine_cpus": cores, "core_seconds": {phase: round(busy, 1) for phase, busy in spent.items()},
@@ -435,9 +440,7 @@ def bench_initial_load(data: Path, work: Path, command: list[str], reopen: Calla
         "written": written.assertions,
         "seconds": round(seconds, 2),
         "assertions_per_second": round(count / seconds, 1) if seconds else None,
-        "validate_and_write_seconds": round(t1 - t0, 2),
-        "load_command_seconds": round(t2 - t1, 2),
-        "index_seconds": round(seconds - (t2 - t0), 2),
+        **{f"{phase}_seconds": round(took, 2) for phase, took in wall.items()},
         "csv_bytes": csv_bytes,
         "cpu": cpu,
         "import_tool_stages_seconds": stages,
@@ -1328,9 +1331,8 @@ def render_markdown(r: dict[str, Any]) -> str:
             cpu = il.get("cpu") or {}
             if cpu:
                 per, busy, cores = cpu["core_microseconds_per_assertion"], cpu["busy_share"], cpu["machine_cpus"]
-                names = {"validate_and_write": "validated and written", "load_command": "load command", "index": "indexes built"}
                 L.append(f"- Initial load's CPU, the whole machine's (Neo4j's too), core-microseconds an assertion: "
-                         + ", ".join(f"{names[k]} {_fmt(per[k])} ({busy[k] * 100:.0f}% of {cores} cores busy)" for k in names)
+                         + ", ".join(f"{name} {_fmt(per[k])} ({busy[k] * 100:.0f}% of {cores} cores busy)" for k, name in LOAD_PHASES.items())
                          + f"; **{_fmt(per['total'])} in all**, where 20,000 assertions/s leaves {cores} x 50 = {cores * 50} on this machine.")
             stages = il.get("import_tool_stages_seconds") or {}
             if stages:
