@@ -44,11 +44,16 @@ def read_iso(text: str) -> datetime:
     return value.astimezone(timezone.utc).replace(microsecond=value.microsecond // 1000 * 1000)
 
 
+_UTC_MS = "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ"  # format_time of a UTC time
+
+
 def format_time(value: datetime | None) -> str | None:
     if value is None:
         return None
     if value.tzinfo is timezone.utc:  # as parse_time makes them: nothing to convert
-        return value.isoformat(timespec="milliseconds")[:-6] + "Z"
+        # Formatted by hand: a third faster than isoformat and slicing, and an import writes
+        # millions (measured: 2.8 against 3.9 us).
+        return _UTC_MS % (value.year, value.month, value.day, value.hour, value.minute, value.second, value.microsecond // 1000)
     return value.astimezone(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, Callable, Iterable, Optional, Sequence
 
-from ..model import Assertion, Chunk, View
+from ..model import Assertion, Chunk, View, build_assertion
 from . import sql
 from .neo4j import row_of
 
@@ -98,7 +98,7 @@ def _lines(fields: list[tuple[Any, ...]], seq: int) -> _Lines:
     assertions travel as their fields, which pickle at a third of an Assertion's cost)."""
     nodes, links, scopes = [], [], set()
     for values in fields:
-        a = Assertion(*values)
+        a = build_assertion(*values)
         seq += 1
         row = row_of(a)
         row["seq"] = seq

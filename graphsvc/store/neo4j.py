@@ -236,20 +236,24 @@ def row_of(a: Assertion) -> dict[str, Any]:
     plain attribute reads, and orjson for the provenance detail (the standard library's
     encoder was a third of this function's time)."""
     row: dict[str, Any] = {name: value for name in _PLAIN if (value := getattr(a, name)) is not None}
-    for name in _TIMES:
-        if (value := getattr(a, name)) is not None:
-            row[name] = format_time(value)
+    # The times (_TIMES) one by one rather than in a loop: 7% of this function's time.
+    if (when := a.valid_from) is not None:
+        row["valid_from"] = format_time(when)
+    if (when := a.valid_to) is not None:
+        row["valid_to"] = format_time(when)
+    row["recorded_at"] = format_time(a.recorded_at)
     if a.value is not None:
         row["value"] = json.dumps(a.value)
     row["retraction"], row["notify_owner"] = bool(a.retraction), bool(a.notify_owner)
     # Index keys, mirroring the embedded store's projection exactly.
-    if a.predicate in DATED:
+    predicate = a.predicate
+    if predicate in DATED:
         row["moment"] = time_key(moment(a))
-    if a.predicate in _EXACT:
+    if predicate in _EXACT:
         row["vkey"] = json.dumps(a.value)
-    if a.predicate in _TEXT:
+    if predicate in _TEXT:
         row["text"] = str(a.value)
-        if a.predicate == "name":
+        if predicate == "name":
             row["folded"] = str(a.value).casefold()
     row["detail"] = orjson.dumps({name: value for name in _DETAIL if (value := getattr(a, name)) is not None}).decode()
     return row
