@@ -391,9 +391,10 @@ def test_reads_split_across_sessions_read_the_same(neo4j_for_tests, tmp_path):
 
 
 def test_context_links_count_children_across_the_parts_of_a_window(pair_factory):
-    """Neo4j reads a window's context links in parts (earlier and later halves) side by side:
-    a context whose children are only enough across both halves is found, and a child seen
-    there in both halves keeps every link."""
+    """Neo4j reads a window's context links in parts side by side, each part the contexts whose
+    ids end in its characters: a context whose children are only enough over the whole window
+    is found, a child seen there early and late keeps every link, and contexts in different
+    parts (v-1, v-2) are each counted whole."""
     e, n = pair_factory()
     records = [entity(c, "child") for c in ("c-1", "c-2", "c-3", "c-4")] + [entity("v-1", "venue"), entity("v-2", "venue")]
     records += [link("c-1", "seen_at", "v-1", recorded_at=day(1)), link("c-2", "seen_at", "v-1", recorded_at=day(2)),
@@ -405,6 +406,25 @@ def test_context_links_count_children_across_the_parts_of_a_window(pair_factory)
     placed = both((e, n), lambda s: in_order(s.context_links(None, CONTEXT_KINDS, start, end, 3)))
     assert [(context, [link[0] for link in links]) for context, _, links in placed] == [("v-1", ["c-1", "c-1", "c-2", "c-3"])]
     assert both((e, n), lambda s: in_order(s.context_links(None, CONTEXT_KINDS, start, end, 2)))[1][0] == "v-2"
+
+
+def test_ids_are_cut_into_parts_that_hold_every_id_once():
+    """The parts context_links reads side by side (neo4j._id_parts), checked as the query
+    checks them: `(right(id, 1) IN $tails) = $inside`."""
+    from graphsvc.store.neo4j import _id_parts
+
+    @settings(max_examples=300, deadline=None)
+    @given(ids=st.lists(st.text(min_size=1, max_size=6), min_size=1, max_size=30), parts=st.integers(1, 7))
+    def check(ids, parts):
+        cut = _id_parts(parts)
+        assert len(cut) == parts
+        for entity in ids:
+            assert sum((entity[-1:] in tails) == inside for tails, inside in cut) == 1, (entity, cut)
+
+    check()
+    # ids ending in digits, as most do, are spread evenly over two parts
+    digits = [f"child-{n:06d}" for n in range(1000)]
+    assert [sum((d[-1:] in tails) == inside for d in digits) for tails, inside in _id_parts(2)] == [500, 500]
 
 
 def test_a_window_is_cut_into_adjacent_parts_that_hold_every_time_once():

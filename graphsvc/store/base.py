@@ -229,4 +229,4 @@ def among(people: list[str], relatives: dict[str, Iterable[str]]) -> dict[str, f
     """Each person's relatives who are among `people` (GraphStore.families)."""
     group, none = set(people), frozenset()
     # Most people have no relatives among the others: one empty set for them all.
-    return {p: frozenset(r for r in found if r in group) if (found := relatives.get(p)) else none for p in people}
+    return {p: frozenset(group.intersection(found)) if (found := relatives.get(p)) else none for p in people}

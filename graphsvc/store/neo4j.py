@@ -214,6 +214,17 @@ def _time_windows(start: Optional[datetime], end: Optional[datetime], parts: int
     return [(time_key(low), time_key(high)) for low, high in zip(lows, cuts + [end])]
 
 
+def _id_parts(parts: int) -> list[tuple[list[str], bool]]:
+    """Ids cut into `parts` parts by their last character, as ($tails, $inside) for a query's
+    `(right(id, 1) IN $tails) = $inside`: part k < parts - 1 holds the ids ending in an ASCII
+    character whose code is k modulo parts, the last part every other id. Every id is in exactly
+    one part, and ids ending in digits, hex or letters spread about evenly."""
+    if parts < 2:
+        return [([], False)]
+    split = [[c for c in map(chr, range(32, 127)) if ord(c) % parts == k] for k in range(parts - 1)]
+    return [(tails, True) for tails in split] + [([c for tails in split for c in tails], False)]
+
+
 def _both_ends(people: Iterable[str], links: Iterable[tuple[str, str]]) -> dict[str, frozenset[str]]:
     """GraphStore.families from family links read from their subjects' end: each person's
     relatives among `people` (base.among), whichever end of a link they are at."""
@@ -814,10 +825,10 @@ class Neo4jStore(GraphStore):
                        families: bool) -> tuple[list[PlacedChildren], dict[str, frozenset[str]]]:
         # The port's version is four round trips carrying every link in the window to Python as
         # a full assertion. Here Neo4j reads the window's links grouped by context and entity,
-        # in read_parts shorter windows side by side (each query runs on one core); the parts
-        # are merged here, and the contexts with enough entities linked (an upper bound: only
-        # children count) are kept. Then one split read of the kinds of those contexts and
-        # entities (and the family links among them) decides which are of the kinds wanted.
+        # in read_parts parts of the contexts side by side (each query runs on one core), and
+        # keeps the contexts with enough entities linked (an upper bound: only children count).
+        # Then one split read of the kinds of those contexts and entities (and the family links
+        # among them) decides which are of the kinds wanted.
         wanted = frozenset(kinds)
         if not wanted:
             return [], {}
@@ -851,20 +862,16 @@ class Neo4jStore(GraphStore):
 
     def _linked_entities(self, view: Optional[View], start: Optional[datetime], end: Optional[datetime], min_children: int) -> dict[str, dict[str, list[Any]]]:
         """context -> entity -> its links there (rows of context_links.cypher), for contexts
-        with links from at least min_children entities."""
-        windows = _time_windows(start, end, self.read_parts)
-        # One window: the database keeps only contexts with enough entities; several: each
-        # part keeps all, since an entity may be counted in another part.
-        least = min_children if len(windows) == 1 else 1
-        parts = self._side_by_side([functools.partial(self._view_read, "context_links", view, predicates=_padded(list(v.CONTEXT_LINKS)), start=low, end=high, min=least)
-                                    for low, high in windows])
-        grouped: dict[str, dict[str, list[Any]]] = defaultdict(dict)
-        for rows in parts:
-            for context, linked in rows:
-                entities = grouped[context]
-                for links in linked:
-                    entities.setdefault(links[0][0], []).extend(links)
-        return {context: entities for context, entities in grouped.items() if len(entities) >= min_children}
+        with links from at least min_children entities. Read in read_parts parts side by side,
+        each holding the contexts whose ids end in its characters (_id_parts): every link of a
+        context is in one part, so each part keeps only contexts with enough entities. (Parts by
+        time had to send every context back, to be counted across parts: 3,780 contexts for
+        807 kept at large-la, and 88 ms against 77 here.)"""
+        low, high = _time_keys(start, end)
+        parts = self._side_by_side([functools.partial(self._view_read, "context_links", view, predicates=_padded(list(v.CONTEXT_LINKS)), start=low, end=high,
+                                                      min=min_children, tails=tails, inside=inside)
+                                    for tails, inside in _id_parts(self.read_parts)])
+        return {context: {links[0][0]: links for links in linked} for rows in parts for context, linked in rows}
 
     def families(self, people: Iterable[str], view: Optional[View]) -> dict[str, frozenset[str]]:
         asked = list(dict.fromkeys(people))
