@@ -395,7 +395,11 @@ def test_context_links_count_children_across_the_parts_of_a_window(pair_factory)
     ids end in its characters: a context whose children are only enough over the whole window
     is found, a child seen there early and late keeps every link, and contexts in different
     parts (v-1, v-2) are each counted whole."""
+    from graphsvc.store.neo4j import _id_parts
+
     e, n = pair_factory()
+    # the premise: the store reads in parts, and the two venues are in different ones
+    assert [[(v[-1:] in tails) == inside for tails, inside in _id_parts(n.read_parts)] for v in ("v-1", "v-2")] == [[False, True], [True, False]]
     records = [entity(c, "child") for c in ("c-1", "c-2", "c-3", "c-4")] + [entity("v-1", "venue"), entity("v-2", "venue")]
     records += [link("c-1", "seen_at", "v-1", recorded_at=day(1)), link("c-2", "seen_at", "v-1", recorded_at=day(2)),
                 link("c-3", "seen_at", "v-1", recorded_at=day(8)), link("c-1", "seen_at", "v-1", recorded_at=day(9)),
