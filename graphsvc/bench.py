@@ -346,10 +346,22 @@ def bench_ingest(store, data: Path) -> dict[str, Any]:
     if before:
         raise Unavailable(f"the store is not empty ({before} assertions): ingest must start from an empty store")
     gc.collect()
+    machine, own = machine_cpu_seconds(), own_cpu_seconds()
     t0 = time.perf_counter()
     result = import_file(store, data, progress=False)
     seconds = time.perf_counter() - t0
+    machine_after, own_after = machine_cpu_seconds(), own_cpu_seconds()
     count = store.count()
+    cpu: dict[str, Any] = {}
+    if machine is not None and machine_after is not None and count and seconds:
+        # Whose CPU the import took: this process (and the writer process it waited for)
+        # against the rest of the machine, which is the Neo4j server where it runs here.
+        cores = os.cpu_count() or 1
+        spent = {"importer": own_after - own, "rest": max(0.0, (machine_after - machine) - (own_after - own))}  # max: clock ticks against exact times
+        per = {who: round(busy * 1e6 / count, 1) for who, busy in spent.items()}
+        per["total"] = round(sum(spent.values()) * 1e6 / count, 1)
+        cpu = {"machine_cpus": cores, "core_seconds": {who: round(busy, 1) for who, busy in spent.items()},
+               "core_microseconds_per_assertion": per, "busy_share": round(sum(spent.values()) / (seconds * cores), 3)}
     return {
         "records": result.records,
         "assertions": count,
@@ -357,10 +369,18 @@ def bench_ingest(store, data: Path) -> dict[str, Any]:
         "assertions_per_second": round(count / seconds, 1) if seconds else None,
         "records_per_second": round(result.records / seconds, 1) if seconds else None,
         "batching": f"bulk.import_file, as `graphsvc import`: read and validated {CHUNK:,} records at a time, all of it one all-or-nothing store.append_all (embedded: one SQLite transaction written by a second process as chunks are validated; Neo4j: above stage_above assertions a staged import, written as chunks are validated by two writer threads and published at once)",
+        "cpu": cpu,
         "process_peak_rss_bytes": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024,
         # The embedded store's writer process, if it ran (the largest child this process waited for).
         "writer_peak_rss_bytes": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024 or None,
     }
+
+
+def own_cpu_seconds() -> float:
+    """CPU time, user and system, of this process's threads and of the child processes it has
+    waited for (the embedded store's writer), in core-seconds."""
+    mine, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return mine.ru_utime + mine.ru_stime + children.ru_utime + children.ru_stime
 
 
 def machine_cpu_seconds() -> Optional[float]:
@@ -1321,6 +1341,14 @@ def render_markdown(r: dict[str, Any]) -> str:
             L.append(f"- Bulk import ({ing.get('batching')}): {_fmt(ing.get('assertions'))} assertions from {_fmt(ing.get('records'))} records in {_fmt(ing.get('seconds'))} s = "
                      f"**{_fmt(ing.get('assertions_per_second'))} assertions/s** ({_fmt(ing.get('records_per_second'))} records/s); importing process peak RSS {_mb(ing.get('process_peak_rss_bytes'))}"
                      + (f", its writer process's {_mb(ing['writer_peak_rss_bytes'])}" if ing.get("writer_peak_rss_bytes") else "") + ".")
+            cpu = ing.get("cpu") or {}
+            if cpu:
+                per, cores = cpu["core_microseconds_per_assertion"], cpu["machine_cpus"]
+                rest = " (Neo4j's server, which runs here)" if kind == "neo4j" else ""
+                rate = TARGETS[f"{kind}_import_aps"]
+                L.append(f"- Bulk import's CPU, core-microseconds an assertion: the importing process (with its writer process) {_fmt(per['importer'])}, "
+                         f"the rest of the machine{rest} {_fmt(per['rest'])}; **{_fmt(per['total'])} in all** ({cpu['busy_share'] * 100:.0f}% of {cores} cores busy), "
+                         f"where {rate:,} assertions/s leaves {cores} x {1e6 / rate:g} = {cores * 1e6 / rate:g} on this machine.")
         il = s.get("initial_load", {})
         if il:
             staged = ing.get("assertions_per_second")

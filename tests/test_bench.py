@@ -48,6 +48,11 @@ def _check_store_section(report: dict, kind: str) -> None:
     assert not s.get("errors"), s.get("errors")
     ingest = s["ingest"]
     assert ingest["assertions"] > 3000 and ingest["assertions_per_second"] > 0
+    # Whose CPU the import took: the importing process, and the rest of the machine.
+    per = ingest["cpu"]["core_microseconds_per_assertion"]
+    assert per["importer"] > 0 and per["rest"] >= 0
+    assert per["total"] == pytest.approx(per["importer"] + per["rest"], abs=0.2)
+    assert 0 < ingest["cpu"]["busy_share"] <= 1.05
     assert s["cold_start"]["cold_start_seconds"] > 0 and s["cold_start"]["first_query_found"] is True
     assert s["memory"]["assertions"] == ingest["assertions"]
     if kind == "embedded":
@@ -159,6 +164,7 @@ def test_bench_small_both_stores_writes_a_complete_report(tmp_path):
     assert loaded["import_tool_stages_seconds"]["Node import"] > 0
     text = (out / "report.md").read_text()
     assert "Initial load (" in text and "Initial load's CPU" in text and "Node import" in text
+    assert "Bulk import's CPU" in text and "Neo4j's server" in text
     assert report["neo4j_server"] and "unknown" not in report["neo4j_server"]
 
 
@@ -196,6 +202,13 @@ def test_machine_cpu_seconds_count_busy_time():
     while time.process_time() < deadline:  # busy, so the machine's count must move
         pass
     assert bench.machine_cpu_seconds() - before >= 0.2
+
+
+def test_own_cpu_seconds_count_this_process_and_children_waited_for():
+    before = bench.own_cpu_seconds()
+    spin = "import time\nt = time.process_time() + 0.3\nwhile time.process_time() < t: pass"
+    subprocess.run([sys.executable, "-c", spin], check=True)  # a writer process, waited for
+    assert bench.own_cpu_seconds() - before >= 0.25
 
 
 def test_percentiles_are_nearest_rank():
