@@ -1344,7 +1344,7 @@ def render_markdown(r: dict[str, Any]) -> str:
             cpu = ing.get("cpu") or {}
             if cpu:
                 per, cores = cpu["core_microseconds_per_assertion"], cpu["machine_cpus"]
-                rest = " (Neo4j's server, which runs here)" if kind == "neo4j" else ""
+                rest = " (Neo4j's server, when it runs on this machine)" if kind == "neo4j" else ""
                 rate = TARGETS[f"{kind}_import_aps"]
                 L.append(f"- Bulk import's CPU, core-microseconds an assertion: the importing process (with its writer process) {_fmt(per['importer'])}, "
                          f"the rest of the machine{rest} {_fmt(per['rest'])}; **{_fmt(per['total'])} in all** ({cpu['busy_share'] * 100:.0f}% of {cores} cores busy), "
