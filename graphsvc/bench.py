@@ -356,12 +356,9 @@ def bench_ingest(store, data: Path) -> dict[str, Any]:
     if machine is not None and machine_after is not None and count and seconds:
         # Whose CPU the import took: this process (and the writer process it waited for)
         # against the rest of the machine, which is the Neo4j server where it runs here.
-        cores = os.cpu_count() or 1
         spent = {"importer": own_after - own, "rest": max(0.0, (machine_after - machine) - (own_after - own))}  # max: clock ticks against exact times
-        per = {who: round(busy * 1e6 / count, 1) for who, busy in spent.items()}
-        per["total"] = round(sum(spent.values()) * 1e6 / count, 1)
-        cpu = {"machine_cpus": cores, "core_seconds": {who: round(busy, 1) for who, busy in spent.items()},
-               "core_microseconds_per_assertion": per, "busy_share": round(sum(spent.values()) / (seconds * cores), 3)}
+        cpu = cpu_per_assertion(spent, count)
+        cpu["busy_share"] = round(sum(spent.values()) / (seconds * cpu["machine_cpus"]), 3)
     return {
         "records": result.records,
         "assertions": count,
@@ -374,6 +371,22 @@ def bench_ingest(store, data: Path) -> dict[str, Any]:
         # The embedded store's writer process, if it ran (the largest child this process waited for).
         "writer_peak_rss_bytes": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024 or None,
     }
+
+
+def cpu_per_assertion(spent: dict[str, float], count: int) -> dict[str, Any]:
+    """Core-seconds spent, by part, as the report gives them: each part's and the total's
+    core-microseconds an assertion, to hold against what a rate leaves on this machine's cores
+    (budget_text)."""
+    per = {part: round(busy * 1e6 / count, 1) for part, busy in spent.items()}
+    per["total"] = round(sum(spent.values()) * 1e6 / count, 1)
+    return {"machine_cpus": os.cpu_count() or 1, "core_seconds": {part: round(busy, 1) for part, busy in spent.items()},
+            "core_microseconds_per_assertion": per}
+
+
+def budget_text(kind: str, cores: int) -> str:
+    """What the store's import target leaves an assertion on `cores` cores, for the report."""
+    rate = TARGETS[f"{kind}_import_aps"]
+    return f"where {rate:,} assertions/s leaves {cores} x {1e6 / rate:g} = {cores * 1e6 / rate:g} on this machine"
 
 
 def own_cpu_seconds() -> float:
@@ -448,13 +461,9 @@ def bench_initial_load(data: Path, work: Path, command: list[str], reopen: Calla
     if all(busy is not None for busy, _ in marks) and count:
         # What each phase cost the machine per assertion, against what a rate leaves: at
         # 20,000/s, cores x 50 us of CPU an assertion. Busy time is the whole machine's.
-        cores = os.cpu_count() or 1
         spent = {phase: after[0] - before[0] for phase, before, after in zip(LOAD_PHASES, marks, marks[1:])}  # type: ignore[operator]
-        per = {phase: round(busy * 1e6 / count, 1) for phase, busy in spent.items()}
-        per["total"] = round(sum(spent.values()) * 1e6 / count, 1)
-        cpu = {"machine_cpus": cores, "core_seconds": {phase: round(busy, 1) for phase, busy in spent.items()},
-               "core_microseconds_per_assertion": per,
-               "busy_share": {phase: round(busy / (wall[phase] * cores), 3) for phase, busy in spent.items()}}
+        cpu = cpu_per_assertion(spent, count)
+        cpu["busy_share"] = {phase: round(busy / (wall[phase] * cpu["machine_cpus"]), 3) for phase, busy in spent.items()}
     return {
         "assertions": count,
         "written": written.assertions,
@@ -1345,10 +1354,9 @@ def render_markdown(r: dict[str, Any]) -> str:
             if cpu:
                 per, cores = cpu["core_microseconds_per_assertion"], cpu["machine_cpus"]
                 rest = " (Neo4j's server, when it runs on this machine)" if kind == "neo4j" else ""
-                rate = TARGETS[f"{kind}_import_aps"]
                 L.append(f"- Bulk import's CPU, core-microseconds an assertion: the importing process (with its writer process) {_fmt(per['importer'])}, "
                          f"the rest of the machine{rest} {_fmt(per['rest'])}; **{_fmt(per['total'])} in all** ({cpu['busy_share'] * 100:.0f}% of {cores} cores busy), "
-                         f"where {rate:,} assertions/s leaves {cores} x {1e6 / rate:g} = {cores * 1e6 / rate:g} on this machine.")
+                         f"{budget_text(kind, cores)}.")
         il = s.get("initial_load", {})
         if il:
             staged = ing.get("assertions_per_second")
@@ -1361,7 +1369,7 @@ def render_markdown(r: dict[str, Any]) -> str:
                 per, busy, cores = cpu["core_microseconds_per_assertion"], cpu["busy_share"], cpu["machine_cpus"]
                 L.append(f"- Initial load's CPU, the whole machine's (Neo4j's too), core-microseconds an assertion: "
                          + ", ".join(f"{name} {_fmt(per[k])} ({busy[k] * 100:.0f}% of {cores} cores busy)" for k, name in LOAD_PHASES.items())
-                         + f"; **{_fmt(per['total'])} in all**, where 20,000 assertions/s leaves {cores} x 50 = {cores * 50} on this machine.")
+                         + f"; **{_fmt(per['total'])} in all**, {budget_text(kind, cores)}.")
             stages = il.get("import_tool_stages_seconds") or {}
             if stages:
                 L.append("- The import tool's own stages (its log), s: " + ", ".join(f"{name} {_fmt(sec)}" for name, sec in stages.items()) + ".")
