@@ -11,7 +11,7 @@ import hashlib
 import json
 import threading
 from dataclasses import dataclass
-from typing import Any, Callable, Iterable, Optional
+from typing import Any, Callable, Iterable, Optional, Sequence
 
 GENESIS = "0" * 64
 FIELDS = ("seq", "at", "subject", "agency", "roles", "purpose", "operation", "variables_digest", "returned", "outcome")
@@ -83,6 +83,24 @@ def checkpoint(entries: Iterable[dict[str, Any]]) -> dict[str, Any]:
     for entry in entries:
         last = entry
     return {"seq": last["seq"], "hash": last["hash"]}
+
+
+# A write and the entry naming it commit together (ARCHITECTURE.md #6): the store seals the
+# entry in the write's own transaction. Its outcome starts with COMMITTED; the request that
+# made the write still leaves its own entry (status, what it showed) afterwards.
+COMMITTED = "committed"
+NAME_EACH = 10_000  # a write of more assertions (a large import) names them by span, not one by one
+
+
+def naming(entry: dict[str, Any], ids: Sequence[str] = (), *, count: Optional[int] = None, span: Optional[str] = None) -> dict[str, Any]:
+    """`entry` (who, when, which operation) completed for a write of the assertions (or the
+    decision, the acknowledgement) `ids`: each id in `returned`; or, for a write of more than
+    NAME_EACH assertions, the `count` written and the `span` that holds exactly them
+    (embedded: "seq A..B" of the log; Neo4j: "import <id>") in the outcome, which the hash
+    covers as it covers `returned`."""
+    if span is not None:
+        return {**entry, "returned": [], "outcome": f"{COMMITTED}: {count} written, {span}"}
+    return {**entry, "returned": list(ids), "outcome": f"{COMMITTED}: {len(ids)} written"}
 
 
 class GroupCommit:

@@ -50,7 +50,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, Callable, Optional
 
-from . import bench_load, heap
+from . import bench_hardening, bench_load, heap
 
 STORES = ("embedded", "neo4j")
 CONCURRENCY = (1, 8, 32)
@@ -870,13 +870,15 @@ def _service_app(kind: str, db: Path):
 
 
 def serve(app, port_file: Path) -> int:
-    """uvicorn on 127.0.0.1, a free port written to port_file once listening (as `graphsvc serve`:
-    uvicorn's defaults, no access log)."""
+    """uvicorn on 127.0.0.1, a free port written to port_file once listening (as `graphsvc serve`
+    configures it: api/server.py)."""
     import asyncio
 
     import uvicorn
 
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, access_log=False, log_level="warning", lifespan="off"))
+    from .api import server as serving
+
+    server = uvicorn.Server(serving.config(app, "127.0.0.1", 0, log_level="warning", lifespan="off"))
 
     async def main() -> None:
         task = asyncio.create_task(server.serve())
@@ -1464,6 +1466,8 @@ def render_markdown(r: dict[str, Any]) -> str:
             L.append(f"error: {fl['error']}")
         else:
             L.append(_http_table({"hello": fl["hello"]}, ("hello",), None))
+    if r.get("hardening"):
+        L.extend(bench_hardening.render(r["hardening"]))
     profiles = r.get("profiles") or {}
     if profiles:
         L.append("")
@@ -1627,6 +1631,8 @@ def _run(args: argparse.Namespace, argv: list[str]) -> dict[str, Any]:
     for kind in kinds:
         _log(f"store {kind}")
         report["stores"][kind] = bench_store(kind, args, data, work, generator, profiles, report)
+    _log("hardening: hostile validation, durable commits, repeated sightings")
+    report["hardening"] = bench_hardening.measure(work, report["stores"], args.quick)
     _log("floor: bare strawberry")
     try:
         report["floor"] = bench_floor(work, args.load_seconds, args.warm_seconds, generator)
@@ -1645,7 +1651,7 @@ def _run(args: argparse.Namespace, argv: list[str]) -> dict[str, Any]:
         "with a real Context (roles, purpose, disclosure) but without HTTP, token verification or the audit write, which the HTTP figures include.",
         "HTTP figures: closed-loop clients, each sending its next request when the previous answer arrives; an error is a transport error, a non-200 answer, or a GraphQL "
         "body carrying errors. The server is one uvicorn process as `graphsvc serve` runs it; the load generator runs in its own process on the same 2 cores.",
-        "Every request to the real app writes one hash-chained audit entry and checks owner notifications (embedded: SQLite with synchronous=NORMAL, group-committed; Neo4j: "
+        "Every request to the real app writes one hash-chained audit entry and checks owner notifications (embedded: SQLite with synchronous=FULL, group-committed; a write commits its own entry in its transaction; Neo4j: "
         "the same into a local outbox, written to Neo4j by a background thread, store/outbox.py); the floor does neither, nor token verification.",
         "Neo4j, as `graphsvc serve` opens it: entity reads about now, and the kinds and family links of the entities patterns read, are kept per reader until the database changes "
         "(store/read_cache.py: dropped at once by this process's writes, within 0.1 s of another's), so a point look-up of a child read before, through the store or over "

@@ -23,6 +23,7 @@ PROGRESS_BYTES = 4 * 1024 * 1024  # below this a file imports too fast for a bar
 class ImportResult:
     records: int
     written: int  # new assertions; re-imported ones are skipped
+    audited: bool = False  # the audit entry given was committed with the assertions
 
 
 def _lines(handle: IO[str], total: int, show: bool) -> Iterator[str]:
@@ -37,19 +38,20 @@ def _lines(handle: IO[str], total: int, show: bool) -> Iterator[str]:
             yield line
 
 
-def import_file(store: GraphStore, path: str | Path, progress: bool | None = None, exports: bool = True) -> ImportResult:
+def import_file(store: GraphStore, path: str | Path, progress: bool | None = None, exports: bool = True, audit_entry: dict | None = None) -> ImportResult:
     """Read, validate and append every line in one transaction, a chunk at a time
     (ingest.prepared -> GraphStore.append_all).
 
     Raises IngestError naming every bad line and field; the store is then unchanged.
     exports: False refuses a file written by `graphsvc export` (an initial load takes new
-    records only).
+    records only). audit_entry: committed with the assertions, naming them (GraphStore.append);
+    not for an export file, which is restored with its own audit log.
     """
     with heap.paused(sweep=True):
-        return _import_file(store, path, progress, exports)
+        return _import_file(store, path, progress, exports, audit_entry)
 
 
-def _import_file(store: GraphStore, path: str | Path, progress: bool | None, exports: bool) -> ImportResult:
+def _import_file(store: GraphStore, path: str | Path, progress: bool | None, exports: bool, audit_entry: dict | None = None) -> ImportResult:
     path = Path(path)
     size = path.stat().st_size
     show = progress if progress is not None else (size >= PROGRESS_BYTES and sys.stderr.isatty())
@@ -65,10 +67,13 @@ def _import_file(store: GraphStore, path: str | Path, progress: bool | None, exp
             counted = _Counted(itertools.chain([first] if first else [], rows))
             # Read, validated and written a chunk at a time; an error anywhere raises out of
             # append_all and nothing is kept.
-            written = store.append_all(prepared(counted, store, unreadable=unreadable))
+            if audit_entry is not None:
+                written = store.append_all(prepared(counted, store, unreadable=unreadable), audit_entry)
+            else:  # a sink that keeps no log (initial_load.LoadFiles)
+                written = store.append_all(prepared(counted, store, unreadable=unreadable))
         except UnicodeDecodeError as exc:
             raise IngestError([RecordError(0, "$", f"file is not UTF-8: {exc.reason} at byte {exc.start}")]) from None
-    return ImportResult(records=counted.count, written=written)
+    return ImportResult(records=counted.count, written=written, audited=audit_entry is not None)
 
 
 def _restore(store: GraphStore, rows: list[tuple[int, Any]], unreadable: list[RecordError]) -> ImportResult:
@@ -91,7 +96,9 @@ class _Counted(Iterator[tuple[int, Any]]):
         return row
 
 
-def import_records(store: GraphStore, records: list[dict]) -> ImportResult:
-    """Import records already in memory (demo data, tests)."""
+def import_records(store: GraphStore, records: list[dict], audit_entry: dict | None = None) -> ImportResult:
+    """Import records already in memory (demo data, tests); with audit_entry as import_file."""
     with heap.paused():
-        return ImportResult(records=len(records), written=store.append_all(prepared(enumerate(records, start=1), store)))
+        chunks = prepared(enumerate(records, start=1), store)
+        written = store.append_all(chunks, audit_entry) if audit_entry is not None else store.append_all(chunks)
+        return ImportResult(records=len(records), written=written, audited=audit_entry is not None)

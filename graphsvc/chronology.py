@@ -8,6 +8,7 @@ from typing import Optional
 
 from .errors import BadInput, NotFound
 from .model import Assertion, View, parse_time
+from .sightings import grouped
 from .store.base import GraphStore
 from .vocabulary import KIND, PEOPLE
 
@@ -51,7 +52,10 @@ def chronology(store: GraphStore, view: View, person_id: str, start: Optional[da
     if store.kind_of(person_id, view) not in PEOPLE:
         raise NotFound.entity(person_id)
     entries = []
-    for involvement in store.about(person_id, view, ["involved_in"]):
+    # The same involvement (event, role) recorded again is one entry, resting on each of them;
+    # the event is read once.
+    for involvements in grouped(store.about(person_id, view, ["involved_in"]), lambda i: (i.object, i.role)):
+        involvement = involvements[0]
         event = involvement.object
         assert event is not None
         facts = sorted(store.about(event, view), key=lambda a: (a.recorded_at, a.id))
@@ -69,7 +73,7 @@ def chronology(store: GraphStore, view: View, person_id: str, start: Optional[da
             agency=origin.agency, source_ref=origin.source_ref, recorded_by=origin.recorded_by, status=origin.status,
             role=involvement.role, summary=_text(facts, "summary"), action_taken=_text(facts, "action_taken"),
             outcome=_text(facts, "outcome"),
-            assertion_ids=tuple([involvement.id] + [a.id for a in facts if not a.is_link]),
+            assertion_ids=tuple([i.id for i in involvements] + [a.id for a in facts if not a.is_link]),
         ))
     # Same event, several roles: keep one entry per (event, role); order by date, then id.
     entries.sort(key=lambda e: (e.occurred_on is None, e.occurred_on or datetime.min, e.event_id, e.role or ""))

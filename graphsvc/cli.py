@@ -32,7 +32,10 @@ def cmd_import(args: argparse.Namespace) -> int:
     from .store.base import StoreUnavailable
     with _store(args) as store:
         try:
-            result = import_file(store, args.file, progress=None if not args.no_progress else False)
+            # The entry naming the import commits with it (GraphStore.append): a kill -9 at any
+            # point leaves both or neither.
+            result = import_file(store, args.file, progress=None if not args.no_progress else False,
+                                 audit_entry=cli_entry(f"import: {Path(args.file).name}"))
         except IngestError as exc:
             audit_write(store, f"import: {Path(args.file).name}", f"rejected: {len(exc.errors)} errors")
             print(f"import rejected: {args.file}: {exc}", file=sys.stderr)
@@ -45,7 +48,8 @@ def cmd_import(args: argparse.Namespace) -> int:
             # writer, a full disk, Neo4j gone). Its reason, not a traceback.
             print(f"import failed: {args.file}: the store could not write it ({exc}); nothing was imported", file=sys.stderr)
             return 1
-        audit_write(store, f"import: {Path(args.file).name}", f"ok: {result.records} records, {result.written} new assertions")
+        if not result.audited:  # an export file, restored with its own log
+            audit_write(store, f"import: {Path(args.file).name}", f"ok: {result.records} records, {result.written} new assertions")
     print(f"imported {args.file}: {result.records} records, {result.written} new assertions")
     return 0
 
@@ -66,11 +70,12 @@ def cmd_initial_load(args: argparse.Namespace) -> int:
             if store.holds_anything():  # the import tool replaces the whole database
                 print("initial load refused: the Neo4j database is not empty; add to it with `graphsvc import`", file=sys.stderr)
                 return 1
-        written = initial_load.write(args.file, args.dir, progress=None if not args.no_progress else False)
+        # The load's audit entry is one of the nodes it loads: both or neither (initial_load.LoadFiles.finish).
+        written = initial_load.write(args.file, args.dir, progress=None if not args.no_progress else False,
+                                     audit_entry=cli_entry(f"initial load: {Path(args.file).name}"))
         initial_load.run(command, args.dir)
         with initial_load.reopen(lambda: open_store(_db(args), kind="neo4j"), args.wait) as store:
             count = store.count()
-            audit_write(store, f"initial load: {Path(args.file).name}", f"ok: {written.assertions} assertions, {count} stored")
     except IngestError as exc:
         print(f"initial load rejected: {args.file}: {exc}; the database was not touched", file=sys.stderr)
         return 1
@@ -107,14 +112,19 @@ def cmd_audit(args: argparse.Namespace) -> int:
     return 0
 
 
-def audit_write(store, operation: str, outcome: str) -> None:
-    """Writes from the command line are audited like API requests."""
+def cli_entry(operation: str) -> dict:
+    """Who a command-line write is by, for its audit entry."""
     import getpass
 
     from .model import format_time, utcnow
 
-    store.audit_append({"at": format_time(utcnow()), "subject": f"cli:{getpass.getuser()}", "agency": None, "roles": ["admin"],
-                        "purpose": None, "operation": operation, "variables_digest": None, "returned": [], "outcome": outcome})
+    return {"at": format_time(utcnow()), "subject": f"cli:{getpass.getuser()}", "agency": None, "roles": ["admin"],
+            "purpose": None, "operation": operation, "variables_digest": None}
+
+
+def audit_write(store, operation: str, outcome: str) -> None:
+    """Writes from the command line are audited like API requests."""
+    store.audit_append({**cli_entry(operation), "returned": [], "outcome": outcome})
 
 
 def cmd_export(args: argparse.Namespace) -> int:
@@ -171,20 +181,18 @@ def load_demo_if_empty(service, scale: str = "small") -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     import logging
 
-    import uvicorn
-
-    from .api.app import create_app
+    from .api import server
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     service = build_service(_db(args), getattr(args, "store", None))
+    if args.request_seconds <= 0:
+        print("--request-seconds must be more than 0", file=sys.stderr)
+        return 2
+    service.request_seconds = args.request_seconds
     if args.demo:
         written = load_demo_if_empty(service)
         print(f"demo data: {written} assertions loaded" if written else "demo data: store not empty, nothing loaded", file=sys.stderr)
-    # No access log: query strings can carry names; the audit log is where requests are recorded.
-    try:
-        uvicorn.run(create_app(service), host=args.host, port=args.port, access_log=False, log_level="info")
-    finally:
-        service.store.close()  # the embedded store may save its snapshot (store/snapshot.py)
+    server.serve(service, args.host, args.port)
     return 0
 
 
@@ -220,6 +228,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--demo", action="store_true", help="load the small demo data into an empty store first")
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--request-seconds", type=float, default=float(os.environ.get("GRAPHSVC_REQUEST_SECONDS", "10")),
+                   help="the time limit of one request, after which it is stopped with REQUEST_TIMEOUT (default $GRAPHSVC_REQUEST_SECONDS or 10)")
 
     p = command("token", cmd_token, "Print a local bearer token signed with the key beside the store.")
     p.add_argument("--sub", required=True, help="the caller's id")

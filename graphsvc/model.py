@@ -41,7 +41,10 @@ def read_iso(text: str) -> datetime:
         value = value.replace(tzinfo=timezone.utc)
     # Milliseconds: the precision both stores keep, so a value reads the same before and
     # after a reopen, on either backend.
-    return value.astimezone(timezone.utc).replace(microsecond=value.microsecond // 1000 * 1000)
+    try:
+        return value.astimezone(timezone.utc).replace(microsecond=value.microsecond // 1000 * 1000)
+    except OverflowError:  # 9999-12-31T23:00-05:00 is past the calendar in UTC: not a time to keep
+        raise ValueError(f"{text!r} is outside the calendar in UTC") from None
 
 
 _UTC_MS = "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ"  # format_time of a UTC time
@@ -210,13 +213,20 @@ TRUSTED = _Trusted()
 
 class ContextLink(NamedTuple):
     """One child linked to a context (patterns.shared_contexts). A named tuple: a query makes one
-    per link in its window (thousands), and a frozen dataclass costs three times as much to make."""
+    per link in its window (thousands), and a frozen dataclass costs three times as much to make.
+
+    One sighting, or (as a store may give them, Neo4j does) a context link's repeated
+    sightings in the window as one: then `when` and `agency` are the first's by (when, id),
+    and `assertion_ids` the first SIGHTING_IDS of their ids (one each) in that order."""
 
     child: str
     how: str  # the link's predicate, or found_at for an episode's subject found there
     when: datetime
     agency: str
     assertion_ids: tuple[str, ...]
+    sightings: int = 1
+    last_seen: Optional[datetime] = None  # the last sighting's when; None: `when`
+    agencies: tuple[str, ...] = ()  # the sightings' distinct agencies, sorted; (): just `agency`
 
 
 class PlacedChildren(NamedTuple):
@@ -227,14 +237,32 @@ class PlacedChildren(NamedTuple):
     links: list[ContextLink]
 
 
+class Sightings(NamedTuple):
+    """A link recorded more than once (the same subject, predicate, object and role), as one
+    reader sees it: Entity.sightings."""
+
+    count: int  # the visible current assertions of the link
+    assertion_ids: tuple[str, ...]  # the first SIGHTING_IDS of them, in the order written
+    first_seen: datetime  # the earliest of their moments (valid from, else recorded)
+    last_seen: datetime
+
+
+SIGHTING_IDS = 100  # paging.MAX_LIST: an answer shows no more ids of one link
+
+
 @dataclass(frozen=True, slots=True)
 class Entity:
-    """An entity as one reader sees it: only the current assertions that reader may see."""
+    """An entity as one reader sees it: only the current assertions that reader may see.
+
+    A link recorded again and again (a child seen at one place every day) is there once, by
+    the first of its assertions in the order written; `sightings` holds, for each such link
+    (by that assertion's id), how many there are and their ids. Attributes are all there."""
 
     id: str
     kind: str
     assertions: tuple[Assertion, ...]  # attributes and outgoing links
     incoming: tuple[Assertion, ...] = ()  # links pointing at this entity
+    sightings: dict[str, Sightings] = field(default_factory=dict)  # links recorded more than once
 
     def values(self, predicate: str) -> list[Scalar]:
         return [a.value for a in self.assertions if a.predicate == predicate and a.value is not None]

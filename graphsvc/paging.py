@@ -8,13 +8,21 @@ from __future__ import annotations
 
 import base64
 from dataclasses import dataclass
-from typing import Generic, Optional, Sequence, TypeVar
+from typing import Callable, Generic, Optional, Sequence, TypeVar
 
+from . import time_limit
 from .errors import BadInput
 
 T = TypeVar("T")
 MAX_PAGE = 100
 DEFAULT_PAGE = 20
+# The most items any list field that is not a page gives in one answer (an entity's links or
+# attributes, an item's assertion ids, a pattern's children, a top-level list before `first`).
+# The same as MAX_PAGE: the most any page gives, and more than any screen shows at once (a
+# person's links are a few dozen; a place with 100 children on one screen is already a list to
+# page). Every capped list has a count or `first`/`after` beside it, so the cut is never silent.
+MAX_LIST = MAX_PAGE
+MAX_LIST = 100  # the most items any list of objects that is not paged returns
 
 
 @dataclass(frozen=True)
@@ -41,6 +49,7 @@ def _decode(cursor: str) -> int:
 
 
 def page(items: Sequence[T], first: Optional[int] = None, after: Optional[str] = None) -> Page[T]:
+    time_limit.check()
     size = DEFAULT_PAGE if first is None else first
     if not 1 <= size <= MAX_PAGE:
         raise BadInput(f"first must be between 1 and {MAX_PAGE}")
@@ -48,3 +57,24 @@ def page(items: Sequence[T], first: Optional[int] = None, after: Optional[str] =
     chunk = list(items[start:start + size])
     end = start + len(chunk)
     return Page(chunk, len(items), _encode(end) if chunk else (after or None), end < len(items))
+
+
+def capped(items: Sequence[T], limit: int = MAX_LIST) -> list[T]:
+    """The first `limit` items: for a list field with its count beside it."""
+    return list(items[:limit])
+
+
+def after_key(items: Sequence[T], key: Callable[[T], str], first: Optional[int] = MAX_LIST, after: Optional[str] = None) -> list[T]:
+    """At most `first` (default MAX_LIST) of the items, starting after the one whose key is
+    `after`: for a plain list field that takes `first` and `after`, where the caller continues
+    from the last item it was given (getting `first` items back says there may be more)."""
+    size = MAX_LIST if first is None else first
+    if not 1 <= size <= MAX_PAGE:
+        raise BadInput(f"first must be between 1 and {MAX_PAGE}")
+    start = 0
+    if after is not None:
+        keys = [key(x) for x in items]
+        if after not in keys:
+            raise BadInput("after: not an item of this list")
+        start = keys.index(after) + 1
+    return list(items[start:start + size])

@@ -12,7 +12,7 @@ import io
 import operator
 import statistics
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any, Iterable, Optional
 
@@ -20,7 +20,9 @@ import networkx as nx
 
 from .chronology import check_window
 from .errors import BadInput
-from .model import Assertion, ContextLink, View, moment, parse_time, utcnow
+from .model import SIGHTING_IDS, Assertion, ContextLink, View, moment, parse_time, utcnow
+from .paging import capped
+from .sightings import grouped
 from .store.base import GraphStore
 from .vocabulary import CONTEXT_KINDS, PEOPLE
 
@@ -31,6 +33,7 @@ RHI_DUE = timedelta(hours=72)
 # A context's links in time order, then by child and assertions (ContextLink's when, child,
 # assertion_ids): in C, where a lambda was a tenth of sharedContexts' own time.
 _IN_TIME = operator.itemgetter(2, 0, 4)
+_CHILD_HOW = operator.itemgetter(0, 1)
 
 
 class Patterns:
@@ -143,11 +146,10 @@ class Patterns:
             unrelated = self.unrelated(children) if exclude_family else len(children)
             if unrelated < min_children:
                 continue
-            when = [l.when for l in context_links]
+            sighted = sighted_context_links(context_links)
             found.append(SharedContext(
-                context=context, kind=self.kind(context) or "", children=children, unrelated_children=unrelated,
-                links=sorted(context_links, key=_IN_TIME),
-                first_seen=min(when), last_seen=max(when), agencies=len({l.agency for l in context_links}),
+                context=context, kind=self.kind(context) or "", children=children, unrelated_children=unrelated, links=sighted,
+                first_seen=sighted[0].when, last_seen=max(l.last_seen for l in sighted), agencies=len({a for l in sighted for a in l.agencies}),
             ))
         found.sort(key=lambda c: (-c.unrelated_children, -c.last_seen.timestamp(), c.context))
         return found
@@ -179,8 +181,8 @@ class Patterns:
         completed_at = parse_time(str(completed)) if completed else None
         return Episode(
             id=event, child=involvement.subject, episode_type=str(value("episode_type") or "missing"), started=started, ended=ended,
-            found_at=sorted(a.object for a in facts if a.predicate == "found_at" and a.object),
-            found_with=sorted(a.object for a in facts if a.predicate == "found_with" and a.object),
+            found_at=sorted({a.object for a in facts if a.predicate == "found_at" and a.object}),
+            found_with=sorted({a.object for a in facts if a.predicate == "found_with" and a.object}),
             police_reference=_str(value("police_reference")), risk_grade=_str(value("risk_grade")),
             rhi_offered=parse_time(str(offered)) if offered else None, rhi_accepted=value("rhi_accepted") if isinstance(value("rhi_accepted"), bool) else None,
             rhi_completed=completed_at,
@@ -193,9 +195,8 @@ class Patterns:
         out = []
         involvements = [i for i in self.store.about(child, self.view, ["involved_in"]) if i.role == "subject"]
         self.learn_facts(i.object for i in involvements if i.object)
-        for involvement in involvements:
-            e = self.episode(involvement)
-            if e and (start is None or e.started >= start) and (end is None or e.started <= end):
+        for e in self._episodes_of_involvements(involvements):
+            if (start is None or e.started >= start) and (end is None or e.started <= end):
                 out.append(e)
         return sorted(out, key=lambda e: (e.started, e.id))
 
@@ -251,7 +252,19 @@ class Patterns:
         once; their subjects and facts read together."""
         subjects = self.subjects_of_each(events)
         self.learn_facts(event for event, links in subjects.items() if links)
-        return [e for links in subjects.values() for involvement in links if (e := self.episode(involvement)) is not None]
+        return [e for links in subjects.values() for e in self._episodes_of_involvements(links)]
+
+    def _episodes_of_involvements(self, involvements: list[Assertion]) -> list["Episode"]:
+        """episode() of each distinct (child, event) among these involvements: the same
+        involvement recorded again is one episode, resting on every one of them."""
+        out = []
+        for group in grouped(involvements, lambda i: (i.subject, i.object)):
+            e = self.episode(group[0])
+            if e is not None and len(group) > 1:
+                e = replace(e, assertion_ids=tuple(sorted({*e.assertion_ids, *(i.id for i in group)})))
+            if e is not None:
+                out.append(e)
+        return out
 
     def _episodes_of_occurrences(self, occurrences: list[Assertion]) -> list["Episode"]:
         episodes = {f"{e.id}/{e.child}": e for e in self._episodes_of_events(o.subject for o in occurrences) if self.kind(e.child) == "child"}
@@ -288,7 +301,7 @@ class Patterns:
         # child who goes missing often overlap: the store is asked about each stretch of time
         # once, and each window takes its own from that. Whether an episode overlaps needs only
         # when it started and ended: the rest is read only for those that do (a few of thousands).
-        windows = [(mine.started - LONGEST_EPISODE, mine.ended or mine.started) for mine in episodes]
+        windows = [(_before(mine.started, LONGEST_EPISODE), mine.ended or mine.started) for mine in episodes]
         occurrences = [o for low, high in _merged(windows) for o in self._occurrences(low, high)]  # oldest first
         moments = [moment(o) for o in occurrences]
         events = list(dict.fromkeys(o.subject for o in occurrences))
@@ -367,7 +380,8 @@ class Patterns:
             unrelated = self.unrelated(children)
             if unrelated < min_children:
                 continue
-            out.append(LinkedAdult(adult, children, unrelated, sorted(adult_links, key=lambda l: (l.when, l.child, l.how, l.assertion_ids))))
+            in_time = sorted(adult_links, key=lambda l: (l.when, l.child, l.how, l.assertion_ids))
+            out.append(LinkedAdult(adult, children, unrelated, [_sighted_adult_link(group) for group in grouped(in_time, lambda l: (l.child, l.how, l.via))]))
         out.sort(key=lambda a: (-a.unrelated_children, a.adult))
         return out
 
@@ -378,22 +392,30 @@ class Patterns:
         self.require_child(child)
         graph = nx.MultiGraph()
         graph.add_node(child)
+        # Edges of one kind between two people, with one handling and agency, are one edge with
+        # every assertion behind it (repeated associations, or sightings together, count once).
+        # Each edge (its key) is found from both ends; kept once.
+        together: dict[tuple[str, str, str, str, str], dict[str, PeerEdge]] = defaultdict(dict)
         frontier, seen = {child}, {child}
         for _ in range(hops):
             reached: set[str] = set()
             for person in frontier:
                 for other, edge in self._peer_edges(person):
-                    graph.add_edge(person, other, key=edge.key, **edge.attributes())
+                    a, b = sorted((person, other))
+                    together[(a, b, edge.how, edge.handling, edge.agency)].setdefault(edge.key, edge)
                     if other not in seen:
                         reached.add(other)
             seen |= reached
             frontier = reached
+        for (a, b, how, handling, agency), keyed in together.items():
+            edge = _sighted_edge(a, b, [keyed[k] for k in sorted(keyed)])
+            graph.add_edge(a, b, key=edge.key, **edge.attributes())
         simple = nx.Graph(graph)
         centrality = nx.degree_centrality(simple) if len(simple) > 1 else {child: 0.0}
         betweenness = nx.betweenness_centrality(simple) if len(simple) > 2 else {n: 0.0 for n in simple}
         members = [PeerMember(n, self.kind(n) or "", round(centrality.get(n, 0.0), 6), round(betweenness.get(n, 0.0), 6)) for n in graph.nodes]
         members.sort(key=lambda m: (-m.degree_centrality, -m.betweenness, m.id))
-        edges = sorted((PeerEdge(*sorted((u, v)), k, **data) for u, v, k, data in graph.edges(keys=True, data=True)), key=lambda e: (e.source, e.target, e.key))
+        edges = sorted((PeerEdge(*sorted((u, v)), k, **data) for u, v, k, data in graph.edges(keys=True, data=True)), key=lambda e: (e.source, e.target, e.key, e.how, e.handling, e.agency))
         components = sorted((sorted(c) for c in nx.connected_components(simple)), key=lambda c: (-len(c), c))
         return PeerNetwork(child, hops, members, edges, components)
 
@@ -403,21 +425,55 @@ class Patterns:
                 other = a.object if a.subject == person else a.subject
                 if other and self.kind(other) in PEOPLE:
                     yield other, PeerEdge(person, other, a.id, predicate, a.handling, a.agency, (a.id,))
-        for involvement in self.store.about(person, self.view, ["involved_in"]):
-            event = involvement.object
+        # Each event read once, however many times this person's involvement in it was recorded.
+        for involvements in grouped(self.store.about(person, self.view, ["involved_in"]), lambda i: i.object):
+            event = involvements[0].object
             assert event is not None
-            for together in self.store.about(event, self.view, ["involved_in"], incoming=True):
-                if together.subject != person and self.kind(together.subject) in PEOPLE:
+            others = [t for t in self.store.about(event, self.view, ["involved_in"], incoming=True) if t.subject != person and self.kind(t.subject) in PEOPLE]
+            found_with: Optional[list[Assertion]] = None
+            for involvement in involvements:
+                for together in others:
                     yield together.subject, PeerEdge(person, together.subject, "+".join(sorted((involvement.id, together.id))), "same_event", _strictest(involvement, together), involvement.agency, (involvement.id, together.id))
-            if involvement.role == "subject":
-                for found in self.store.about(event, self.view, ["found_with"]):
-                    if found.object and found.object != person and self.kind(found.object) in PEOPLE:
-                        yield found.object, _found_with(involvement, found)
+                if involvement.role == "subject":
+                    if found_with is None:
+                        found_with = [f for f in self.store.about(event, self.view, ["found_with"]) if f.object and f.object != person and self.kind(f.object) in PEOPLE]
+                    for found in found_with:
+                        yield found.object, _found_with(involvement, found)  # type: ignore[misc]
         # ... and the other way: episodes in which this person was found with a missing child.
         for found in self.store.about(person, self.view, ["found_with"], incoming=True):
             for involvement in self.subjects_of(found.subject):
                 if involvement.subject != person and self.kind(involvement.subject) in PEOPLE:
                     yield involvement.subject, _found_with(involvement, found)
+
+
+def sighted_context_links(links: Iterable[ContextLink]) -> list["SightedContextLink"]:
+    """A context's links (GraphStore.context_links) as one per child and predicate, in time order."""
+    return [_sighted_context_link(group) for group in grouped(sorted(links, key=_IN_TIME), _CHILD_HOW)]
+
+
+def _sighted_context_link(links: list[ContextLink]) -> "SightedContextLink":
+    """One child's links to a context by one predicate (in time order) as one link: repeated
+    sightings at a place count once, with their number and their first SIGHTING_IDS ids. A
+    store gives one ContextLink per sighting, or one for them all (Neo4j): the same answer."""
+    first = links[0]
+    if len(links) == 1:
+        ids, sightings = first.assertion_ids, first.sightings
+        # A link for several sightings lists the first ids of its sightings, one each.
+        count = len(ids) if sightings == 1 else sightings
+        last, agencies = first.last_seen or first.when, first.agencies or (first.agency,)
+    else:
+        ids = tuple(dict.fromkeys(i for l in links for i in l.assertion_ids))
+        sightings, count, last, agencies = len(links), len(ids), links[-1].when, tuple(sorted({l.agency for l in links}))
+    return SightedContextLink(first.child, first.how, first.when, last, first.agency, sightings, ids[:SIGHTING_IDS], count, agencies)
+
+
+def _sighted_adult_link(links: list[AdultLink]) -> AdultLink:
+    """An adult's links to a child of one kind through one thing (in time order) as one."""
+    first = links[0]
+    if len(links) == 1:
+        return AdultLink(first.child, first.how, first.when, first.via, first.assertion_ids, 1, first.when)
+    ids = tuple(dict.fromkeys(i for l in links for i in l.assertion_ids))
+    return AdultLink(first.child, first.how, first.when, first.via, ids, len(links), links[-1].when)
 
 
 def _earliest(assertions: list[Assertion]) -> Optional[Assertion]:
@@ -437,6 +493,14 @@ def _merged(windows: Iterable[tuple[datetime, datetime]]) -> list[tuple[datetime
     return merged
 
 
+def _before(moment: datetime, span: timedelta) -> datetime:
+    """moment - span, or the calendar's first moment for a time recorded near it (0001-01-02)."""
+    try:
+        return moment - span
+    except OverflowError:
+        return datetime.min.replace(tzinfo=moment.tzinfo)
+
+
 def _with_enough_children(links: dict[str, list[Any]], min_children: int) -> dict[str, list[str]]:
     """Per key, the distinct children of its links (sorted), for keys with at least min_children."""
     out = {}
@@ -445,6 +509,13 @@ def _with_enough_children(links: dict[str, list[Any]], min_children: int) -> dic
         if len(children) >= min_children:
             out[key] = children
     return out
+
+
+def _sighted_edge(a: str, b: str, edges: list["PeerEdge"]) -> "PeerEdge":
+    """Edges of one kind between a and b (by key) as one edge, keyed by the first."""
+    first = edges[0]
+    ids = first.assertion_ids if len(edges) == 1 else tuple(dict.fromkeys(i for e in edges for i in e.assertion_ids))
+    return PeerEdge(a, b, first.key, first.how, first.handling, first.agency, ids, len(edges))
 
 
 def _found_with(involvement: Assertion, found: Assertion) -> "PeerEdge":
@@ -464,12 +535,27 @@ def _str(value: object) -> Optional[str]:
 
 
 @dataclass(frozen=True)
+class SightedContextLink:
+    """A child's distinct link to a context (child, how), over all its sightings in the window."""
+
+    child: str
+    how: str
+    when: datetime  # the first sighting
+    last_seen: datetime
+    agency: str  # the first sighting's
+    sightings: int
+    assertion_ids: tuple[str, ...]  # the first SIGHTING_IDS of the sightings', in time order
+    assertion_count: int  # all of them
+    agencies: tuple[str, ...]  # the sightings' distinct agencies, sorted
+
+
+@dataclass(frozen=True)
 class SharedContext:
     context: str
     kind: str
     children: list[str]
     unrelated_children: int
-    links: list[ContextLink]
+    links: list[SightedContextLink]
     first_seen: datetime
     last_seen: datetime
     agencies: int
@@ -545,6 +631,8 @@ class AdultLink:
     when: datetime
     via: Optional[str]  # the episode, phone, vehicle or event through which they are linked
     assertion_ids: tuple[str, ...]
+    sightings: int = 1  # repeated links (child, how, via) are one, with their count (_sighted_adult_link)
+    last_seen: Optional[datetime] = None
 
 
 @dataclass(frozen=True)
@@ -565,8 +653,10 @@ class PeerEdge:
     agency: str
     assertion_ids: tuple[str, ...]
 
+    sightings: int = 1  # how many links of this kind between the two (_sighted_edge)
+
     def attributes(self) -> dict[str, object]:
-        return {"how": self.how, "handling": self.handling, "agency": self.agency, "assertion_ids": self.assertion_ids}
+        return {"how": self.how, "handling": self.handling, "agency": self.agency, "assertion_ids": self.assertion_ids, "sightings": self.sightings}
 
 
 @dataclass(frozen=True)
@@ -594,7 +684,8 @@ class PeerNetwork:
         for e in self.edges:
             if e.handling == "no_onward_sharing" or (e.handling == "originator_consent" and e.agency != caller_agency):
                 continue
-            graph.add_edge(e.source, e.target, key=e.key, how=e.how, assertion_ids=" ".join(e.assertion_ids), agency=e.agency)
+            # At most MAX_LIST ids an edge (sightings says how many links it stands for).
+            graph.add_edge(e.source, e.target, key=e.key, how=e.how, assertion_ids=" ".join(capped(e.assertion_ids)), agency=e.agency, sightings=e.sightings)
         out = io.BytesIO()
         nx.write_graphml(graph, out)
         return out.getvalue().decode("utf-8")

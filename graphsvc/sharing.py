@@ -18,6 +18,7 @@ from .errors import BadInput, NotFound
 from .model import AccessNotification, Acknowledgement, Assertion, SharingDecision, utcnow
 from .principal import Principal
 from .store.base import GraphStore
+from .writing import write_entry
 
 
 @dataclass(frozen=True)
@@ -79,7 +80,7 @@ def record_decision(store: GraphStore, principal: Principal, d: DecisionInput) -
         consent_reason=d.consent_reason, person_informed=d.person_informed, not_informed_reason=d.not_informed_reason,
         handling=d.handling, reasons=d.reasons.strip(), decided_at=utcnow(), person_id=d.person_id,
     )
-    store.append_decision(decision)
+    store.append_decision(decision, write_entry(principal, "recordSharingDecision"))
     return decision
 
 
@@ -103,7 +104,7 @@ def acknowledge(store: GraphStore, principal: Principal, decision_id: str, recei
         raise BadInput(f"text: say what is planned, or why nothing will be done (action {action})")
     ack = Acknowledgement(id=f"k-{uuid.uuid4().hex[:24]}", decision_id=decision_id, agency=principal.agency, by=principal.subject,
                           received=received, understood=understood, action=action, text=text.strip(), at=utcnow())
-    store.append_acknowledgement(ack)
+    store.append_acknowledgement(ack, write_entry(principal, "acknowledge"))
     return ack
 
 

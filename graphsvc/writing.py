@@ -8,7 +8,7 @@ from typing import Any, Optional
 
 from .errors import BadInput, NotFound
 from .ingest import IngestError, Recorder, prepare
-from .model import Assertion
+from .model import Assertion, format_time, utcnow
 from .principal import Principal
 from .store.base import GraphStore
 
@@ -19,7 +19,13 @@ def _new_ref(kind: str) -> str:
     return f"graphsvc:{kind}:{uuid.uuid4().hex[:16]}"
 
 
-def record(store: GraphStore, principal: Principal, records: list[Any]) -> list[Assertion]:
+def write_entry(principal: Principal, operation: str) -> dict[str, Any]:
+    """The audit entry a write commits with (the store adds what it names and the outcome)."""
+    return {"at": format_time(utcnow()), "subject": principal.subject, "agency": principal.agency, "roles": sorted(principal.roles),
+            "purpose": principal.purpose, "operation": operation, "variables_digest": None}
+
+
+def record(store: GraphStore, principal: Principal, records: list[Any], operation: str = "recordAssertions") -> list[Assertion]:
     """Validate and append a batch atomically; raises BadInput naming every bad record."""
     if not records:
         raise BadInput("records: give at least one record")
@@ -31,7 +37,7 @@ def record(store: GraphStore, principal: Principal, records: list[Any]) -> list[
         assertions = prepare(rows, store, view=principal.view(), recorder=Recorder(principal.agency, principal.subject))
     except IngestError as exc:
         raise BadInput("; ".join(f"records[{e.line}]: {e.path}: {e.message}" for e in exc.errors)) from None
-    store.append(assertions)
+    store.append(assertions, write_entry(principal, operation))
     return assertions
 
 
@@ -64,11 +70,11 @@ def correct(store: GraphStore, principal: Principal, assertion_id: str, value: A
     for key in ("valid_from", "valid_to"):
         if getattr(target, key) is not None:
             rec[key] = getattr(target, key).isoformat()
-    return _one(record(store, principal, [rec]), rec)
+    return _one(record(store, principal, [rec], "correctAssertion"), rec)
 
 
 def retract(store: GraphStore, principal: Principal, assertion_id: str, reason: str, source_ref: Optional[str] = None) -> Assertion:
     target = _target(store, principal, assertion_id)
     rec = {"type": "retraction", "retracts": target.id, "reason": reason, "source_ref": source_ref or _new_ref("retraction"),
            "method": "document", "status": "fact", "scope": target.scope}
-    return _one(record(store, principal, [rec]), rec)
+    return _one(record(store, principal, [rec], "retractAssertion"), rec)

@@ -11,6 +11,8 @@ from typing import Any, Iterable, Optional
 import httpx
 import uvicorn
 
+from graphsvc import audit
+from graphsvc.api import server
 from graphsvc.api.app import Service, create_app, pseudonym_key
 from graphsvc.api.auth import Verifier, issue_local_token
 from graphsvc.principal import Pseudonyms
@@ -23,14 +25,16 @@ def make_service(store: GraphStore, db: Path) -> Service:
 
 class LiveServer:
     """With check_audit, leaving the server checks that every /graphql request made through
-    `http` left exactly one audit entry (the GraphiQL page excepted)."""
+    `http` left exactly one audit entry of its own (the GraphiQL page excepted), besides the
+    entries its writes committed with them."""
 
     def __init__(self, service: Service, db: Path, check_audit: bool = True):
         self.service = service
         self.db = db
         self.check_audit = check_audit
         self.graphql_requests = 0
-        self.server = uvicorn.Server(uvicorn.Config(create_app(service), host="127.0.0.1", port=0, log_level="warning", access_log=False, lifespan="off"))
+        self.app = create_app(service)
+        self.server = uvicorn.Server(server.config(self.app, "127.0.0.1", 0, log_level="warning", lifespan="off"))
         self.thread = threading.Thread(target=self.server.run, daemon=True)
 
     def __enter__(self) -> "LiveServer":
@@ -56,11 +60,17 @@ class LiveServer:
 
     def __exit__(self, *exc: object) -> None:
         if self.check_audit and exc[0] is None and self.service.store.ping():
-            entries = [e for e in self.audit_entries() if not (e["subject"] or "").startswith("cli:")]  # command-line writes are audited too
+            every = self.audit_entries()
+            # A write commits an entry of its own, with it, naming what it wrote (outcome
+            # "committed ..."); each request then leaves exactly one entry of its own besides.
+            writes = [e for e in every if e["outcome"].startswith(audit.COMMITTED)]
+            assert all(e["returned"] or ", " in e["outcome"] or e["outcome"] == f"{audit.COMMITTED}: 0 written" for e in writes), writes
+            entries = [e for e in every if not (e["subject"] or "").startswith("cli:") and e not in writes]  # command-line writes are audited too
             assert len(entries) == self.graphql_requests, f"{self.graphql_requests} requests left {len(entries)} audit entries"
         self.http.close()
         self.server.should_exit = True
         self.thread.join(timeout=10)
+        self.app.state.workers.shutdown(wait=False)
 
     def token(self, sub: str = "pro-test", agency: str = "police", roles: Iterable[str] = ("practitioner",), auths: Iterable[str] = (), purpose: Optional[str] = "section 47 enquiry", ttl: int = 600) -> str:
         return issue_local_token(self.db, sub=sub, agency=agency, roles=roles, auths=auths, purpose=purpose, ttl_seconds=ttl)

@@ -97,8 +97,16 @@ def _check_report(report: dict, out: Path) -> None:
     for t in report["targets"]:
         assert set(t) >= {"target", "store", "goal", "measured", "met", "miss"}
         assert t["met"] is not False or t["miss"], t  # a missed target says by how much
+    hardening = report["hardening"]
+    for name, d in hardening["validation"]["documents"].items():
+        assert d["max_ms"] > 0, name
+        assert (d["outcome"] == "accepted") == ("(accepted)" in name), (name, d["outcome"])  # every hostile one refused
+    assert "error" not in hardening["synchronous_full"], hardening["synchronous_full"]
+    for kind in report["stores"]:
+        assert "error" not in hardening["repeated_links"][kind], hardening["repeated_links"][kind]
     md = (out / "report.md").read_text()
-    for heading in ("## Machine and versions", "## Targets", "### 1. Ingest and cold start", "### 2. Pattern latency", "### 3a. Baselines", "### 4. HTTP load", "## 3b. Floor"):
+    for heading in ("## Machine and versions", "## Targets", "### 1. Ingest and cold start", "### 2. Pattern latency", "### 3a. Baselines", "### 4. HTTP load", "## 3b. Floor",
+                    "## Hardening", "### Validation of hostile documents", "### Durable commits", "### Repeated sightings"):
         assert heading in md, heading
 
 

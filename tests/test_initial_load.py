@@ -13,7 +13,7 @@ import pytest
 
 import records as r
 from conftest import need_neo4j
-from graphsvc import cli
+from graphsvc import audit, cli
 from graphsvc.bulk import import_file
 from graphsvc.ingest import IngestError, prepare
 from graphsvc.store import EmbeddedStore, initial_load
@@ -91,9 +91,13 @@ def test_a_load_stores_exactly_what_an_import_stores(harness, tmp_path, monkeypa
         # Scopes are known to readers, as after an import.
         exprs = {rec[0] for rec in harness.driver.execute_query("MATCH (s:Scope) RETURN s.expr", database_=harness.database).records}
         assert exprs == {a.scope for a in expected}
-        # And the load is the first entry of the audit log.
+        # And the load is the first entry of the audit log, loaded with it (one of the nodes the
+        # tool wrote: no crash leaves the load without it), naming every assertion by its seq.
         entries = list(store.audit_entries())
         assert [e["operation"] for e in entries] == ["initial load: in.jsonl"]
+        assert audit.verify(entries) == (1, None)
+        assert (entries[0]["roles"], entries[0]["returned"]) == (["admin"], [])
+        assert entries[0]["outcome"] == f"committed: {len(expected)} written, seq 1..{len(expected)}"
         # Later writes number after the load and are read back with it.
         more = _write(tmp_path / "more.jsonl", [r.value("child-1", "name", "second spelling")])
         import_file(store, more)

@@ -69,7 +69,7 @@ def world(live, store):
 SHARED = """query($min: Int!, $from: DateTime, $to: DateTime, $kinds: [String!], $family: Boolean!, $asOf: DateTime) {
   sharedContexts(minChildren: $min, from: $from, to: $to, contextKinds: $kinds, excludeFamily: $family, asOf: $asOf) {
     totalCount items { context { id kind label } children { id } childCount unrelatedChildren agencyCount firstSeen lastSeen
-      links { child { id } how when agency assertionIds } } } }"""
+      links { child { id } how when agency assertionIds sightings } } } }"""
 
 
 def shared(world, auths=ALL, **variables):
@@ -87,7 +87,9 @@ def test_shared_contexts(world):
     assert v1["agencyCount"] == 2  # police and csc
     found_at = [l for l in v1["links"] if l["how"] == "found_at"]
     assert {l["child"]["id"] for l in found_at} == {"c1", "c3"}
-    assert all(len(l["assertionIds"]) == 2 for l in found_at)  # the found_at link and the child's involvement
+    # The found_at link and the child's involvement, for each episode; c1 was found there in two
+    # (m1, m2): one link, two sightings.
+    assert {l["child"]["id"]: (l["sightings"], len(l["assertionIds"])) for l in found_at} == {"c1": (2, 4), "c3": (1, 2)}
     assert assertion_id("police", "L-c1") in {i for l in v1["links"] for i in l["assertionIds"]}
 
 
@@ -199,7 +201,7 @@ def test_adults_linked_to_children(world):
 
 
 def test_peer_network_and_graphml(world):
-    q = "query($id: ID!, $hops: Int!) { peerNetwork(childId: $id, hops: $hops) { members { person { id label } degreeCentrality } edges { source { id } target { id } how assertionIds } components { id } graphml } }"
+    q = "query($id: ID!, $hops: Int!) { peerNetwork(childId: $id, hops: $hops) { members { person { id label } degreeCentrality } edges { source { id } target { id } how assertionIds sightings } components { id } graphml } }"
     one = world.data(q, {"id": "s1", "hops": 1}, roles=["analyst"], auths=ALL)["peerNetwork"]
     assert {m["person"]["id"] for m in one["members"]} == {"s1", "s2", "a2"}
     two = world.data(q, {"id": "s1", "hops": 2}, roles=["analyst"], auths=ALL)["peerNetwork"]
@@ -215,7 +217,10 @@ def test_peer_network_and_graphml(world):
     assert edge_ids == {" ".join(e["assertionIds"]) for e in c1["edges"]}
     # Police records needing the originator's consent stay out of another agency's export.
     csc = world.data(q, {"id": "c1", "hops": 2}, roles=["analyst"], agency="csc", auths=ALL)["peerNetwork"]
-    assert len(csc["edges"]) == 4 and ET.fromstring(csc["graphml"]).findall(".//g:edge", ns) == []
+    # c1 was found with a1 twice (m1, m2): one edge, two sightings; a1-c2 found_with, a1-c3 associates_with.
+    assert len(csc["edges"]) == 3 and ET.fromstring(csc["graphml"]).findall(".//g:edge", ns) == []
+    assert sorted((e["source"]["id"], e["target"]["id"], e["how"], e["sightings"], len(e["assertionIds"])) for e in csc["edges"]) == [
+        ("a1", "c1", "found_with", 2, 4), ("a1", "c2", "found_with", 1, 2), ("a1", "c3", "associates_with", 1, 1)]
     assert "Child c1" not in c1["graphml"]  # analysts without identity get pseudonyms in the export too
     assert all(m["person"]["label"].startswith(("Child ", "Adult ")) for m in c1["members"])
     assert world.gql(q, {"id": "c1", "hops": 4}, roles=["analyst"], auths=ALL)["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"

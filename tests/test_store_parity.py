@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import threading
 import time
+from dataclasses import astuple
 from datetime import datetime, timedelta, timezone
 from typing import Iterable, Optional
 
@@ -22,6 +23,7 @@ from conftest import need_neo4j
 from graphsvc import audit, demo
 from graphsvc.bulk import import_records
 from graphsvc.model import TRUSTED, AccessNotification, Acknowledgement, Assertion, PlacedChildren, SharingDecision, View, assertion_id, parse_time
+from graphsvc.patterns import Patterns, sighted_context_links
 from graphsvc.store import EmbeddedStore, StoreUnavailable
 from graphsvc.store.base import GraphStore
 from graphsvc.vocabulary import CONTEXT_KINDS
@@ -145,8 +147,9 @@ def compare_reads(e: GraphStore, n: GraphStore, views: list[Optional[View]], ext
 
 
 def in_order(placed: Iterable[PlacedChildren]) -> list:
-    """A context_links answer in a fixed order (the port leaves it open)."""
-    return sorted((p.context, p.kind, sorted(p.links)) for p in placed)
+    """A context_links answer in a fixed order (the port leaves it open), each context's links
+    as patterns sees them: a store may give a link's repeated sightings as one (Neo4j does)."""
+    return sorted((p.context, p.kind, sorted(map(astuple, sighted_context_links(p.links)))) for p in placed)
 
 
 def views_for(times: list[datetime], draw_auths: Iterable[frozenset[str]] = ()) -> list[Optional[View]]:
@@ -393,7 +396,7 @@ def test_reads_split_across_sessions_read_the_same(neo4j_for_tests, tmp_path):
 def test_context_links_count_children_across_the_parts_of_a_window(pair_factory):
     """Neo4j reads a window's context links in parts side by side, each part the contexts whose
     ids end in its characters: a context whose children are only enough over the whole window
-    is found, a child seen there early and late keeps every link, and contexts in different
+    is found, a child seen there early and late keeps both sightings, and contexts in different
     parts (v-1, v-2) are each counted whole."""
     from graphsvc.store.neo4j import _id_parts
 
@@ -408,8 +411,29 @@ def test_context_links_count_children_across_the_parts_of_a_window(pair_factory)
         import_records(s, records)
     start, end = parse_time(day(0)), parse_time(day(10))
     placed = both((e, n), lambda s: in_order(s.context_links(None, CONTEXT_KINDS, start, end, 3)))
-    assert [(context, [link[0] for link in links]) for context, _, links in placed] == [("v-1", ["c-1", "c-1", "c-2", "c-3"])]
+    assert [(context, [(link[0], link[5]) for link in links]) for context, _, links in placed] == [("v-1", [("c-1", 2), ("c-2", 1), ("c-3", 1)])]  # (child, sightings)
     assert both((e, n), lambda s: in_order(s.context_links(None, CONTEXT_KINDS, start, end, 2)))[1][0] == "v-2"
+
+
+def test_context_links_group_repeated_sightings_as_the_domain_does(pair_factory):
+    """Neo4j groups a context link's repeated sightings in the database (context_links.cypher):
+    the same answer as one link per sighting, with ties in time, two agencies, more ids than
+    an answer lists, and a sighting hidden from a reader counting for nothing."""
+    e, n = pair_factory()
+    records = [entity(c, "child") for c in ("c-1", "c-2", "c-3")] + [entity("v-1", "venue")]
+    records += [link("c-1", "seen_at", "v-1", agency="csc" if i % 3 else "police", recorded_at=day(1 + i % 5)) for i in range(150)]
+    records += [link("c-1", "seen_at", "v-1", agency="police", scope="intel", recorded_at=day(0.5)),
+                link("c-2", "seen_at", "v-1", recorded_at=day(1)),
+                link("c-3", "seen_at", "v-1", agency="csc", recorded_at=day(6))]
+    for s in (e, n):
+        import_records(s, records)
+    police, intel = View(frozenset({"police"}), "police"), View(frozenset({"police", "intel"}), "police")
+    for view, first in ((police, day(1)), (intel, day(0.5))):
+        placed = both((e, n), lambda s: in_order(s.context_links(view, CONTEXT_KINDS, None, None, 3)))
+        links = {(l[0], l[1]): l for l in placed[0][2]}  # (child, how) -> astuple(SightedContextLink)
+        seen = links[("c-1", "seen_at")]
+        assert (seen[2], seen[5], len(seen[6]), seen[7], seen[8]) == (parse_time(first), 150 + (view is intel), 100, 150 + (view is intel), ("csc", "police"))
+        assert both((e, n), lambda s: [astuple(c) for c in Patterns(s, view).shared_contexts(3, None, None)]) != []
 
 
 def test_ids_are_cut_into_parts_that_hold_every_id_once():

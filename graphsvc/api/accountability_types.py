@@ -8,6 +8,7 @@ from typing import Optional
 import strawberry
 
 from .. import model
+from ..paging import MAX_LIST, capped
 
 ID = strawberry.ID
 
@@ -16,7 +17,8 @@ ID = strawberry.ID
 class SharingDecision:
     id: ID
     share: bool
-    assertion_ids: list[ID]
+    assertion_ids: list[ID] = strawberry.field(description=f"The first {MAX_LIST} assertions it covers; `assertionCount` says how many.")
+    assertion_count: int
     from_agency: str
     decided_by: str
     to_agency: str
@@ -36,7 +38,7 @@ class SharingDecision:
     @classmethod
     def of(cls, d: model.SharingDecision) -> "SharingDecision":
         return cls(
-            id=ID(d.id), share=d.share, assertion_ids=[ID(i) for i in d.assertion_ids], from_agency=d.from_agency,
+            id=ID(d.id), share=d.share, assertion_ids=[ID(i) for i in capped(d.assertion_ids)], assertion_count=len(d.assertion_ids), from_agency=d.from_agency,
             decided_by=d.decided_by, to_agency=d.to_agency, to_team=d.to_team, to_professional=d.to_professional,
             purpose=d.purpose, lawful_basis=d.lawful_basis, consent=d.consent, consent_reason=d.consent_reason,
             person_informed=d.person_informed, not_informed_reason=d.not_informed_reason, handling=d.handling,
@@ -84,11 +86,13 @@ class Acknowledgement:
 class Share:
     decision: SharingDecision
     acknowledged: bool
-    acknowledgements: list[Acknowledgement]
+    acknowledgements: list[Acknowledgement] = strawberry.field(description=f"The first {MAX_LIST}; `acknowledgementCount` says how many.")
+    acknowledgement_count: int
 
 
 @strawberry.type(description="Another agency's user was shown one of your flagged assertions.")
 class AccessNotification:
+    id: ID
     assertion_id: ID
     viewer: str
     viewer_agency: str
@@ -97,7 +101,7 @@ class AccessNotification:
 
     @classmethod
     def of(cls, n: model.AccessNotification) -> "AccessNotification":
-        return cls(assertion_id=ID(n.assertion_id), viewer=n.viewer, viewer_agency=n.viewer_agency, purpose=n.purpose, at=n.at)
+        return cls(id=ID(n.id), assertion_id=ID(n.assertion_id), viewer=n.viewer, viewer_agency=n.viewer_agency, purpose=n.purpose, at=n.at)
 
 
 @strawberry.type(description="One audit log entry: who asked what, for what purpose, and what they were shown.")
@@ -106,14 +110,14 @@ class AccessLogEntry:
     at: datetime
     subject: Optional[str]
     agency: Optional[str]
-    roles: list[str]
+    roles: list[str] = strawberry.field(description=f"The first {MAX_LIST} (a token's roles are the vocabulary's five).")
     purpose: Optional[str]
     operation: str
     outcome: str
 
     @classmethod
     def of(cls, e: dict) -> "AccessLogEntry":
-        return cls(seq=e["seq"], at=model.parse_time(e["at"]), subject=e["subject"], agency=e["agency"], roles=list(e["roles"]),
+        return cls(seq=e["seq"], at=model.parse_time(e["at"]), subject=e["subject"], agency=e["agency"], roles=capped(list(e["roles"])),
                    purpose=e["purpose"], operation=e["operation"], outcome=e["outcome"])
 
 

@@ -7,15 +7,20 @@ request ends in exactly one audit entry.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
 import logging
 import os
 import secrets
-from dataclasses import dataclass
+import sys
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Optional
 
+import anyio
 from graphql import GraphQLError
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
@@ -27,6 +32,7 @@ from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOpe
 from strawberry.types.execution import PreExecutionError
 from strawberry.types.graphql import OperationType
 
+from .. import time_limit
 from ..errors import DomainError, Unauthenticated
 from ..model import format_time, utcnow
 from ..principal import Principal, Pseudonyms
@@ -39,6 +45,12 @@ from .schema import schema
 log = logging.getLogger("graphsvc.http")
 
 MAX_BODY = 1024 * 1024
+MAX_JSON_DEPTH = 64  # arrays and objects nested in a request's JSON (variables, extensions)
+BODY_SECONDS = 10.0  # the whole body must arrive within this (a half-sent body holds nothing longer)
+DRAIN_BYTES = 16 * MAX_BODY  # an oversize body is read and dropped up to this, so the 413 reaches the client
+REQUEST_SECONDS = 10.0  # the default time limit of one request's execution
+GRACE_SECONDS = 1.0  # past the time limit, the answer leaves whatever the worker is doing
+WORKERS = 32  # threads executing GraphQL; /health has its own
 GRAPHQL_RESPONSE = "application/graphql-response+json"
 JSON_TYPE = "application/json"
 
@@ -68,6 +80,9 @@ class Service:
     store: GraphStore
     verifier: Verifier
     pseudonyms: Pseudonyms
+    request_seconds: float = REQUEST_SECONDS
+    # Set when the server begins to shut down: requests under way stop at their next check.
+    stopping: threading.Event = field(default_factory=threading.Event)
 
 
 def _unavailable() -> "Outcome":
@@ -119,7 +134,8 @@ def format_error(error: GraphQLError) -> dict[str, Any]:
         out["message"] = str(original)
         out["extensions"] = {"code": original.code}
     elif original is None or isinstance(original, GraphQLError):
-        out["extensions"] = {"code": "BAD_USER_INPUT"}
+        # Errors that name their own code (the limits: QUERY_TOO_COMPLEX) keep it.
+        out["extensions"] = error.extensions if (error.extensions or {}).get("code") else {"code": "BAD_USER_INPUT"}
     else:
         # Never show internals (or data) in an unexpected error; log its type only.
         log.error("unexpected %s in %s", type(original).__name__, ".".join(map(str, error.path or [])))
@@ -128,33 +144,81 @@ def format_error(error: GraphQLError) -> dict[str, Any]:
     return out
 
 
+def _json(text: str | bytes, what: str) -> Any:
+    try:
+        value = json.loads(text)
+    except RecursionError:
+        raise RequestError(f"{what} is nested deeper than {MAX_JSON_DEPTH} levels") from None
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        raise RequestError(f"{what} is not valid UTF-8 JSON") from None
+    except ValueError:  # Python reads no integer of more digits (sys.get_int_max_str_digits)
+        raise RequestError(f"{what} holds a number of more than {sys.get_int_max_str_digits()} digits") from None
+    if _json_depth(value) > MAX_JSON_DEPTH:
+        raise RequestError(f"{what} is nested deeper than {MAX_JSON_DEPTH} levels")
+    return value
+
+
+def _json_depth(value: Any) -> int:
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, (dict, list)):
+            deepest = max(deepest, depth)
+            if deepest > MAX_JSON_DEPTH:
+                break
+            stack.extend((child, depth + 1) for child in (item.values() if isinstance(item, dict) else item))
+    return deepest
+
+
+async def _drain(request: Request, read: int) -> None:
+    """Read what is left of an oversize body (up to DRAIN_BYTES): closing the connection with
+    it unread makes the client's socket reset, and the 413 is lost."""
+    try:
+        async for chunk in request.stream():
+            read += len(chunk)
+            if read > DRAIN_BYTES:
+                break
+    except Exception:  # the client went away, or the stream is spent: the 413 is still the answer
+        pass
+
+
+def _too_large() -> RequestError:
+    return RequestError(f"the request body is larger than {MAX_BODY} bytes", status=413, headers={"Connection": "close"})
+
+
+async def _body(request: Request) -> bytes:
+    declared = request.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > MAX_BODY:
+        if request.headers.get("expect", "").lower() != "100-continue":  # else the client waits for this answer
+            await _drain(request, 0)
+        raise _too_large()
+    body = b""
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > MAX_BODY:
+            await _drain(request, len(body))
+            raise _too_large()
+    return body
+
+
 async def _params(request: Request) -> dict[str, Any]:
     if request.method == "GET":
         params: dict[str, Any] = dict(request.query_params)
         for key in ("variables", "extensions"):
             if key in params:
-                try:
-                    params[key] = json.loads(params[key])
-                except json.JSONDecodeError:
-                    raise RequestError(f"{key} is not valid JSON") from None
+                params[key] = _json(params[key], key)
         return params
     content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if not content_type:
         raise RequestError("a POST needs Content-Type: application/json", status=415)
     if content_type != JSON_TYPE:
         raise RequestError(f"unsupported Content-Type {content_type!r}: use application/json", status=415)
-    declared = request.headers.get("content-length")
-    if declared and declared.isdigit() and int(declared) > MAX_BODY:
-        raise RequestError(f"the request body is larger than {MAX_BODY} bytes", status=413)
-    body = b""
-    async for chunk in request.stream():
-        body += chunk
-        if len(body) > MAX_BODY:
-            raise RequestError(f"the request body is larger than {MAX_BODY} bytes", status=413)
     try:
-        params = json.loads(body.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError):
-        raise RequestError("the request body is not valid UTF-8 JSON") from None
+        with anyio.fail_after(BODY_SECONDS):
+            body = await _body(request)
+    except TimeoutError:
+        raise RequestError(f"the request body did not arrive within {BODY_SECONDS:g} s", status=408, headers={"Connection": "close"}) from None
+    params = _json(body, "the request body")
     if not isinstance(params, dict):
         raise RequestError("the request body must be a JSON object")
     return params
@@ -185,7 +249,31 @@ def variables_digest(variables: Optional[dict[str, Any]]) -> str:
 Outcome = tuple[int, dict[str, Any], Optional[dict[str, str]]]  # status, body, extra headers
 
 
+def _timed_out(limit: time_limit.TimeLimit) -> "Outcome":
+    stopped = limit.error()
+    return 503, {"errors": [_error(str(stopped), stopped.code)]}, None
+
+
+class _Once:
+    """The request's one audit entry: written by whichever comes first, the worker with its
+    outcome or the handler answering at the time limit."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._claimed = False
+
+    def claim(self) -> bool:
+        with self._lock:
+            claimed, self._claimed = self._claimed, True
+            return not claimed
+
+
 def create_app(service: Service) -> Starlette:
+    # Requests execute on threads of their own, so a slow one never holds up /health (which
+    # uses starlette's pool) and a request past its time limit is answered while its thread
+    # winds down at its next check (time_limit.py).
+    workers = ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="graphql")
+
     async def graphql(request: Request) -> Response:
         media = _media_type(request)
         wants_page = request.method == "GET" and "text/html" in request.headers.get("accept", "") and "query" not in request.query_params
@@ -201,19 +289,36 @@ def create_app(service: Service) -> Starlette:
             refused = (401, {"errors": [_error(str(exc), exc.code)]}, {"WWW-Authenticate": 'Bearer realm="graphsvc"'})
         except RequestError as exc:
             refused = (exc.status, {"errors": [_error(str(exc), "BAD_USER_INPUT")]}, exc.headers)
+        limit = time_limit.TimeLimit(service.request_seconds, service.stopping)
+        once = _Once()
         # One worker-thread hop per request: execution and its audit entry together.
-        status, body, headers = await run_in_threadpool(_answer, request.method, media, principal, refused, query, variables, operation)
+        work = asyncio.get_running_loop().run_in_executor(
+            workers, _answer, request.method, media, principal, refused, query, variables, operation, limit, once)
+        done, _ = await asyncio.wait({work}, timeout=service.request_seconds + GRACE_SECONDS)
+        if not done and not limit.writing and once.claim():
+            # Past the limit and the worker has not finished: answer now; it stops at its next check.
+            outcome = _timed_out(limit)
+            try:
+                await run_in_threadpool(_account, principal, None, operation, variables, outcome)
+            except StoreUnavailable:
+                outcome = _unavailable()
+            status, body, headers = outcome
+        else:
+            status, body, headers = await work  # a write runs to its end; or the worker has its answer
         return _json_response(body, status, media, headers)
 
     def _answer(method: str, media: str, principal: Optional[Principal], refused: Optional[Outcome], query: str,
-                variables: Optional[dict[str, Any]], operation: Optional[str]) -> Outcome:
+                variables: Optional[dict[str, Any]], operation: Optional[str], limit: time_limit.TimeLimit, once: _Once) -> Outcome:
         context: Optional[Context] = None
         if refused is not None:
             outcome = refused
         else:
             assert principal is not None
             context = Context(principal=principal, store=service.store, pseudonyms=service.pseudonyms)
-            outcome = _execute(method, context, media, query, variables, operation)
+            with time_limit.applied(limit):
+                outcome = _execute(method, context, media, query, variables, operation)
+        if not once.claim():
+            return outcome  # answered at the time limit, and audited then
         # Every request leaves exactly one audit entry; if it cannot be written, no data leaves.
         try:
             _account(principal, context, operation, variables, outcome)
@@ -222,6 +327,9 @@ def create_app(service: Service) -> Starlette:
         return outcome
 
     def _account(principal: Optional[Principal], context: Optional[Context], operation: Optional[str], variables: Optional[dict[str, Any]], outcome: Outcome) -> None:
+        # The request's own entry: its status and everything it showed. A write it made has an
+        # entry of its own already, committed in the write's transaction (outcome "committed",
+        # naming what was written): only so does no crash leave a write unaudited.
         status, body, _ = outcome
         codes = sorted({e.get("extensions", {}).get("code", "ERROR") for e in body.get("errors", [])})
         returned = sorted(context.returned) if context is not None and body.get("data") is not None else []
@@ -259,6 +367,9 @@ def create_app(service: Service) -> Starlette:
         errors = [format_error(e) for e in result.errors or []]
         if any(isinstance(e.original_error, StoreUnavailable) for e in result.errors or []):
             return _unavailable()
+        stopped = next((e.original_error for e in result.errors or [] if isinstance(e.original_error, time_limit.RequestTimeout)), None)
+        if stopped is not None:  # no part of a stopped answer leaves
+            return 503, {"errors": [_error(str(stopped), stopped.code)]}, None
         # A request error (parse, validation, variables) never started executing: no data entry.
         request_error = isinstance(result, PreExecutionError) or (result.data is None and errors and all(e.path is None for e in result.errors or []))
         if request_error:
@@ -275,4 +386,6 @@ def create_app(service: Service) -> Starlette:
         return JSONResponse({"status": "ok" if ok else "unavailable", "store": type(service.store).__name__, "waiting": waiting},
                             status_code=200 if ok else 503)
 
-    return Starlette(routes=[Route("/graphql", graphql, methods=["GET", "POST"]), Route("/health", health, methods=["GET"])])
+    app = Starlette(routes=[Route("/graphql", graphql, methods=["GET", "POST"]), Route("/health", health, methods=["GET"])])
+    app.state.workers = workers  # shut down with the server (server.serve)
+    return app

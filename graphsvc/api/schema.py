@@ -8,36 +8,38 @@ from typing import Annotated, Optional
 import strawberry
 from graphql import GraphQLError
 from strawberry.types import ExecutionContext
-from strawberry.extensions import AddValidationRules, MaxTokensLimiter, ParserCache, ValidationCache
-from strawberry.extensions.max_aliases import create_validator as max_aliases_rule
-from strawberry.extensions.query_depth_limiter import create_validator as max_depth_rule
+from strawberry.extensions import MaxTokensLimiter, ParserCache
 from strawberry.scalars import JSON
 from strawberry.types import Info
 
 from .. import chronology as chron
 from .. import provenance as prov
 from .. import prov_export, sharing, writing
+from ..bounds import within
 from ..chronology import check_window
 from ..model import format_time
 from ..disclosure import Disclosure
 from ..patterns import Patterns
 from ..errors import BadInput, NotFound
-from ..paging import page
+from ..paging import MAX_LIST, after_key, capped, page
 from ..vocabulary import PEOPLE
 from . import accountability_types as at
 from . import pattern_types as pt
 from . import types
 from .context import Context, utc
-from .limits import TotalDepthRule
-
-MAX_DEPTH = 12
-MAX_ALIASES = 30
-MAX_TOKENS = 4000
+from .limits import MAX_TOKENS, RequestLimits
+from .scalars import DateTime
 
 AsOf = Annotated[Optional[datetime], strawberry.argument(description="Answer with what had been recorded by this time (record time).")]
 ValidAt = Annotated[Optional[datetime], strawberry.argument(description="Only what was true at this time (valid time).")]
 From = Annotated[Optional[datetime], strawberry.argument(name="from", description="Start of the window (inclusive).")]
 To = Annotated[Optional[datetime], strawberry.argument(description="End of the window (inclusive).")]
+# A plain list's `first` and `after` (paging.after_key): getting `first` items back says there may be more.
+First = Annotated[int, strawberry.argument(description=f"At most this many (default and at most {MAX_LIST}); as many back means there may be more: ask again with `after`.")]
+AfterChild = Annotated[Optional[str], strawberry.argument(description="Continue after the item for this child id (the last one you were given).")]
+AfterDecision = Annotated[Optional[str], strawberry.argument(description="Continue after the item with this decision id (the last one you were given).")]
+AfterNotification = Annotated[Optional[str], strawberry.argument(description="Continue after the notification with this id (the last one you were given).")]
+AfterSeq = Annotated[Optional[str], strawberry.argument(description="Continue after the entry with this seq (the last one you were given).")]
 
 
 def ctx(info: Info) -> Context:
@@ -70,6 +72,7 @@ class PatternQuery:
         as_of: AsOf = None, first: Optional[int] = None, after: Optional[str] = None,
     ) -> pt.SharedContextPage:
         c, patterns, d = _patterns(info, as_of)
+        within(minChildren=min_children)
         found = page(patterns.shared_contexts(min_children, utc(from_), utc(to), context_kinds, exclude_family), first, after)
         return pt.SharedContextPage(total_count=found.total, items=[pt.SharedContext.of(c, d, x) for x in found.items], page_info=types.page_info(found))
 
@@ -82,65 +85,76 @@ class PatternQuery:
     def repeat_missing(self, info: Info, min_episodes: int = 3, from_: From = None, to: To = None, as_of: AsOf = None,
                        first: Optional[int] = None, after: Optional[str] = None) -> pt.RepeatMissingPage:
         c, patterns, d = _patterns(info, as_of)
+        within(minEpisodes=min_episodes)
         found = page(patterns.repeat_missing(min_episodes, utc(from_), utc(to)), first, after)
         return pt.RepeatMissingPage(total_count=found.total, items=[pt.RepeatMissingChild.of(c, d, x) for x in found.items], page_info=types.page_info(found))
 
     @strawberry.field(description="Children whose episodes overlap this child's, or who were found at the same place or with the same person.")
-    def co_missing(self, info: Info, child_id: strawberry.ID, from_: From = None, to: To = None, as_of: AsOf = None) -> list[pt.CoMissingChild]:
+    def co_missing(self, info: Info, child_id: strawberry.ID, from_: From = None, to: To = None, as_of: AsOf = None,
+                   first: First = MAX_LIST, after: AfterChild = None) -> list[pt.CoMissingChild]:
         c, patterns, d = _patterns(info, as_of)
-        return [pt.CoMissingChild.of(c, d, x) for x in patterns.co_missing(child_id, utc(from_), utc(to))]
+        found = after_key(patterns.co_missing(child_id, utc(from_), utc(to)), lambda x: x.child, first, after)
+        return [pt.CoMissingChild.of(c, d, x) for x in found]
 
     @strawberry.field(description="Adults linked to at least minChildren unrelated children: association, found with, shared phone or vehicle, same events.")
     def adults_linked_to_children(self, info: Info, min_children: int = 2, from_: From = None, to: To = None, as_of: AsOf = None,
                                   first: Optional[int] = None, after: Optional[str] = None) -> pt.LinkedAdultPage:
         c, patterns, d = _patterns(info, as_of)
+        within(minChildren=min_children)
         found = page(patterns.adults_linked_to_children(min_children, utc(from_), utc(to)), first, after)
         return pt.LinkedAdultPage(total_count=found.total, items=[pt.LinkedAdult.of(c, d, x) for x in found.items], page_info=types.page_info(found))
 
     @strawberry.field(description="The people around a child through association and co-occurrence, up to hops (at most 3) away.")
     def peer_network(self, info: Info, child_id: strawberry.ID, hops: int = 2, as_of: AsOf = None) -> pt.PeerNetwork:
         c, patterns, d = _patterns(info, as_of)
+        within(hops=hops)
         return pt.PeerNetwork.of(c, d, patterns.peer_network(child_id, hops))
 
 
 @strawberry.type
 class AccountabilityQuery:
     @strawberry.field(description="What your agency shared, whether each share was acknowledged, and what was done.")
-    def my_shares(self, info: Info) -> list[at.Share]:
+    def my_shares(self, info: Info, first: First = MAX_LIST, after: AfterDecision = None) -> list[at.Share]:
         c = ctx(info)
         c.require("shares")
-        return [at.Share(decision=at.SharingDecision.of(d), acknowledged=bool(acks), acknowledgements=[at.Acknowledgement.of(a) for a in acks])
-                for d, acks in sharing.my_shares(c.store, c.principal)]
+        found = after_key(sharing.my_shares(c.store, c.principal), lambda x: x[0].id, first, after)
+        return [at.Share(decision=at.SharingDecision.of(d), acknowledged=bool(acks), acknowledgements=[at.Acknowledgement.of(a) for a in capped(acks)],
+                         acknowledgement_count=len(acks))
+                for d, acks in found]
 
     @strawberry.field(description="Shares nobody has acknowledged, decided more than olderThanHours ago: never assume someone else will act.")
-    def awaiting_acknowledgement(self, info: Info, older_than_hours: float = 24) -> list[at.SharingDecision]:
+    def awaiting_acknowledgement(self, info: Info, older_than_hours: float = 24, first: First = MAX_LIST, after: AfterDecision = None) -> list[at.SharingDecision]:
         c = ctx(info)
         c.require("shares")
-        return [at.SharingDecision.of(d) for d in sharing.awaiting_acknowledgement(c.store, c.principal, timedelta(hours=older_than_hours))]
+        within(olderThanHours=older_than_hours)
+        found = after_key(sharing.awaiting_acknowledgement(c.store, c.principal, timedelta(hours=older_than_hours)), lambda d: d.id, first, after)
+        return [at.SharingDecision.of(d) for d in found]
 
     @strawberry.field(description="When users of other agencies were shown your agency's flagged assertions.")
-    def accesses_to_my_records(self, info: Info, from_: From = None, to: To = None) -> list[at.AccessNotification]:
+    def accesses_to_my_records(self, info: Info, from_: From = None, to: To = None, first: First = MAX_LIST, after: AfterNotification = None) -> list[at.AccessNotification]:
         c = ctx(info)
         c.require("accesses")
         check_window(utc(from_), utc(to))
-        return [at.AccessNotification.of(n) for n in c.store.accesses(c.principal.agency, utc(from_), utc(to))]
+        found = after_key(c.store.accesses(c.principal.agency, utc(from_), utc(to)), lambda n: n.id, first, after)
+        return [at.AccessNotification.of(n) for n in found]
 
     @strawberry.field(description="Auditors: who has been shown this assertion, when, and for what purpose.")
-    def access_log(self, info: Info, assertion_id: strawberry.ID, as_of: AsOf = None) -> list[at.AccessLogEntry]:
+    def access_log(self, info: Info, assertion_id: strawberry.ID, as_of: AsOf = None, first: First = MAX_LIST, after: AfterSeq = None) -> list[at.AccessLogEntry]:
         c = ctx(info)
         c.require("audit")
         if c.store.assertion(assertion_id, c.view(as_of)) is None:
             raise NotFound.assertion(assertion_id)
         cutoff = format_time(utc(as_of)) if as_of else None
-        return [at.AccessLogEntry.of(e) for e in c.store.audit_for(assertion_id) if cutoff is None or e["at"] <= cutoff]
+        found = after_key([e for e in c.store.audit_for(assertion_id) if cutoff is None or e["at"] <= cutoff], lambda e: str(e["seq"]), first, after)
+        return [at.AccessLogEntry.of(e) for e in found]
 
     @strawberry.field(description="Auditors: sharing decisions (to share and not to share), filtered by agency, person, lawful basis and outcome.")
     def decisions(self, info: Info, agency: Optional[str] = None, person_id: Optional[strawberry.ID] = None, lawful_basis: Optional[str] = None,
-                  share: Optional[bool] = None, as_of: AsOf = None) -> list[at.SharingDecision]:
+                  share: Optional[bool] = None, as_of: AsOf = None, first: First = MAX_LIST, after: AfterDecision = None) -> list[at.SharingDecision]:
         c = ctx(info)
         c.require("audit")
-        found = sharing.visible_decisions(c.store, c.principal, utc(as_of))
-        return [at.SharingDecision.of(d) for d in found if sharing.decision_filter(d, agency, person_id, lawful_basis, share)]
+        found = [d for d in sharing.visible_decisions(c.store, c.principal, utc(as_of)) if sharing.decision_filter(d, agency, person_id, lawful_basis, share)]
+        return [at.SharingDecision.of(d) for d in after_key(found, lambda d: d.id, first, after)]
 
     @strawberry.field(description="W3C PROV (PROV-JSON) for one assertion and its corrections, or for a person's chronology; assertions your agency may not pass on are left out.")
     def prov_export(self, info: Info, assertion_id: Optional[strawberry.ID] = None, person_id: Optional[strawberry.ID] = None, as_of: AsOf = None) -> at.ProvDocument:
@@ -169,7 +183,8 @@ class Query(PatternQuery, AccountabilityQuery):
         c = ctx(info)
         c.require("me")
         p = c.principal
-        return types.Me(subject=p.subject, agency=p.agency, roles=sorted(p.roles), auths=sorted(p.auths), purpose=p.purpose, pseudonymous=p.pseudonymous)
+        return types.Me(subject=p.subject, agency=p.agency, roles=sorted(p.roles), auths=capped(sorted(p.auths)), auth_count=len(p.auths),
+                        purpose=p.purpose, pseudonymous=p.pseudonymous)
 
     @strawberry.field(description="A person (child, adult or professional) with the attributes and links you may see.")
     def person(self, info: Info, id: strawberry.ID, as_of: AsOf = None, valid_at: ValidAt = None) -> types.Entity:
@@ -205,7 +220,7 @@ class Query(PatternQuery, AccountabilityQuery):
         entries = chron.chronology(c.store, c.view(as_of), person_id, utc(from_), utc(to))
         p = page(entries, first, after)
         for e in p.items:
-            c.returned.update(e.assertion_ids)
+            c.returned.update(capped(e.assertion_ids))
         return types.ChronologyPage(person_id=person_id, total_count=p.total, items=[types.ChronologyEntry.of(e) for e in p.items], page_info=types.page_info(p))
 
     @strawberry.field(description="Where an assertion came from: recorder, agency, source record, method, grading, corrections, and other agencies' corroborating or contradicting assertions.")
@@ -223,7 +238,7 @@ class Mutation:
         c = ctx(info)
         c.require("record")
         written = writing.record(c.store, c.principal, list(records))
-        return types.RecordResult(written=len(written), assertions=[c.show(a) for a in written])
+        return types.RecordResult(written=len(written), assertions=[c.show(a) for a in capped(written)])
 
     @strawberry.mutation(description="Correct one of your agency's assertions: a new assertion that supersedes it.")
     def correct_assertion(
@@ -260,13 +275,6 @@ class Mutation:
         return c.show(writing.retract(c.store, c.principal, assertion_id, reason, source_ref))
 
 
-LIMIT_RULES = [
-    max_depth_rule(MAX_DEPTH, None, None),
-    TotalDepthRule,
-    max_aliases_rule(MAX_ALIASES),
-]
-
-
 class Schema(strawberry.Schema):
     def process_errors(self, errors: list[GraphQLError], execution_context: Optional[ExecutionContext] = None) -> None:
         # strawberry logs each error with its source and message, which can quote variables
@@ -277,12 +285,10 @@ class Schema(strawberry.Schema):
 schema = Schema(
     query=Query,
     mutation=Mutation,
+    scalar_overrides={datetime: DateTime},  # errors with their locations (scalars.py)
     extensions=[
-        # One set of rule classes for every request, so the validation cache (keyed by the
-        # document and the rule classes) hits for repeated documents.
-        lambda: AddValidationRules(LIMIT_RULES),
         lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
-        lambda: ParserCache(maxsize=256),  # the caches behind these are shared across requests
-        lambda: ValidationCache(maxsize=256),
+        lambda: ParserCache(maxsize=256),  # shared across requests: one document per query text
+        RequestLimits,  # the limits, then the standard rules, cached by document
     ],
 )

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cached_property
 from enum import Enum
-from typing import TYPE_CHECKING, Generic, Optional, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, Optional, TypeVar
 
 import strawberry
 from strawberry.scalars import JSON
@@ -17,7 +18,7 @@ from strawberry.scalars import JSON
 from .. import chronology as chron
 from .. import model, provenance as prov
 from ..disclosure import Disclosure
-from ..paging import Page
+from ..paging import MAX_LIST, Page, after_key, capped
 from .accountability_types import SharingDecision
 
 if TYPE_CHECKING:
@@ -88,13 +89,24 @@ class EntityRef:
         return self.disclosure.label(self.id)
 
 
-@strawberry.type(description="A link from or to an entity, with the assertion it rests on.")
+@strawberry.type(description="A link from or to an entity, with the assertion it rests on. Repeated assertions of the same link (the same subject, predicate, object and role, e.g. repeated sightings at one place) are one link, shown by the first of them, with their count and ids.")
 class Link:
     predicate: str
     role: Optional[str]
     direction: Direction
     other: EntityRef
-    assertion: Assertion
+    assertion: Assertion = strawberry.field(description="The first visible assertion of this link.")
+    sightings: int = strawberry.field(description="How many visible assertions make this link (repeated sightings); 1 for a link recorded once.")
+    first_seen: datetime = strawberry.field(description="The earliest of its assertions' times (valid from, else recorded).")
+    last_seen: datetime = strawberry.field(description="The latest of its assertions' times.")
+    shown_ids: strawberry.Private[tuple[str, ...]]
+    context: strawberry.Private[Any]  # the request's Context, for the audit of assertionIds
+
+    @strawberry.field(description=f"The ids of its assertions in the order recorded: the first {MAX_LIST}; `sightings` says how many there are.")
+    def assertion_ids(self) -> list[strawberry.ID]:
+        shown = capped(self.shown_ids)
+        self.context.returned.update(shown)
+        return [strawberry.ID(i) for i in shown]
 
 
 @strawberry.type(description="A person, agency, context, object or event, as the caller may see it.")
@@ -107,13 +119,29 @@ class Entity:
     # of a point look-up's time, and put assertions the answer did not hold in the audit log.
     shown: strawberry.Private["EntityShown"]
 
-    @strawberry.field(description="Attribute values, each with its provenance.")
-    def attributes(self) -> list[Assertion]:
-        return self.shown.context.attributes(self.shown.entity, self.shown.disclosure)
+    @strawberry.field(description=f"Attribute values, each with its provenance, in the order recorded: at most `first` (default and at most {MAX_LIST}), after the one whose assertion id is `after`; `attributeCount` says how many there are.")
+    def attributes(self, first: int = MAX_LIST, after: Optional[strawberry.ID] = None) -> list[Assertion]:
+        return self.shown.context.attributes(after_key(self.shown.attributes, _id, first, after), self.shown.disclosure)
 
-    @strawberry.field
-    def links(self) -> list[Link]:
-        return self.shown.context.links(self.shown.entity, self.shown.disclosure)
+    @strawberry.field(description="How many attribute values you may see.")
+    def attribute_count(self) -> int:
+        return len(self.shown.attributes)
+
+    @strawberry.field(description=f"Its distinct links, out then in, each in the order first recorded: at most `first` (default and at most {MAX_LIST}), after the link whose assertion id is `after`; `linkCount` says how many there are.")
+    def links(self, first: int = MAX_LIST, after: Optional[strawberry.ID] = None) -> list[Link]:
+        return self.shown.context.links(self.shown.entity, after_key(self.shown.links, _first_id, first, after), self.shown.disclosure)
+
+    @strawberry.field(description="How many distinct links you may see (repeated sightings of one link count once).")
+    def link_count(self) -> int:
+        return len(self.shown.links)
+
+
+def _id(a: model.Assertion) -> str:
+    return a.id
+
+
+def _first_id(link: tuple["Direction", model.Assertion]) -> str:
+    return link[1].id
 
 
 @dataclass(frozen=True)
@@ -123,6 +151,17 @@ class EntityShown:
     context: "Context"
     entity: model.Entity
     disclosure: "Disclosure"
+
+    @cached_property
+    def attributes(self) -> list[model.Assertion]:
+        return self.entity.attributes
+
+    @cached_property
+    def links(self) -> list[tuple["Direction", model.Assertion]]:
+        """The entity's distinct links (the store keeps a link recorded again once, with its
+        Sightings: model.Entity), out then in."""
+        return [(direction, a) for direction, group in ((Direction.OUT, self.entity.links), (Direction.IN, self.entity.incoming))
+                for a in group if (a.object if direction is Direction.OUT else a.subject) is not None]
 
 
 @strawberry.type
@@ -153,7 +192,8 @@ class ChronologyEntry:
     summary: Optional[str]
     action_taken: Optional[str]
     outcome: Optional[str]
-    assertion_ids: list[strawberry.ID]
+    assertion_ids: list[strawberry.ID] = strawberry.field(description=f"The assertions the entry rests on: the first {MAX_LIST}; `assertionCount` says how many there are.")
+    assertion_count: int
 
     @classmethod
     def of(cls, e: chron.ChronologyEntry) -> "ChronologyEntry":
@@ -161,7 +201,7 @@ class ChronologyEntry:
             event_id=strawberry.ID(e.event_id), kind=e.kind, occurred_on=e.occurred_on, ended_on=e.ended_on,
             agency=e.agency, source_ref=e.source_ref, recorded_by=e.recorded_by, status=e.status,
             is_fact=e.status == "fact", role=e.role, summary=e.summary, action_taken=e.action_taken,
-            outcome=e.outcome, assertion_ids=[strawberry.ID(i) for i in e.assertion_ids],
+            outcome=e.outcome, assertion_ids=[strawberry.ID(i) for i in capped(e.assertion_ids)], assertion_count=len(e.assertion_ids),
         )
 
 
@@ -186,10 +226,14 @@ class Provenance:
     reached_hub_via: str = strawberry.field(description="How the assertion reached the hub.")
     current: bool = strawberry.field(description="False once a visible correction or retraction supersedes it.")
     supersedes: Optional[Assertion]
-    superseded_by: list[Assertion]
-    corroborated_by: list[Assertion] = strawberry.field(description="Other agencies' assertions of the same thing.")
-    contradicted_by: list[Assertion] = strawberry.field(description="Other agencies' different values for a one-value attribute.")
-    shared_via: list[SharingDecision] = strawberry.field(description="Decisions to share (or not) that cover this assertion, as far as you may see them.")
+    superseded_by: list[Assertion] = strawberry.field(description=f"The first {MAX_LIST}; `supersededByCount` says how many.")
+    corroborated_by: list[Assertion] = strawberry.field(description=f"Other agencies' assertions of the same thing: the first {MAX_LIST}; `corroboratedByCount` says how many.")
+    contradicted_by: list[Assertion] = strawberry.field(description=f"Other agencies' different values for a one-value attribute: the first {MAX_LIST}; `contradictedByCount` says how many.")
+    shared_via: list[SharingDecision] = strawberry.field(description=f"Decisions to share (or not) that cover this assertion, as far as you may see them: the first {MAX_LIST}; `sharedViaCount` says how many.")
+    superseded_by_count: int
+    corroborated_by_count: int
+    contradicted_by_count: int
+    shared_via_count: int
 
 
 @strawberry.type
@@ -197,15 +241,16 @@ class Me:
     subject: str
     agency: str
     roles: list[str]
-    auths: list[str]
+    auths: list[str] = strawberry.field(description=f"The first {MAX_LIST}; `authCount` says how many.")
     purpose: Optional[str]
     pseudonymous: bool
+    auth_count: int
 
 
 @strawberry.type
 class RecordResult:
     written: int
-    assertions: list[Assertion]
+    assertions: list[Assertion] = strawberry.field(description=f"The first {MAX_LIST} written; `written` says how many.")
 
 
 def page_info(p: Page) -> PageInfo:  # type: ignore[type-arg]
@@ -222,9 +267,11 @@ def provenance_of(ctx: "Context", t: prov.Trace, decisions: list[model.SharingDe
         assertion=ctx.show(a), recorded_by=a.recorded_by, agency=a.agency, source_ref=a.source_ref,
         method=a.method, status=a.status, source_reliability=a.source_reliability,
         information_confidence=a.information_confidence,
-        reached_hub_via=via, shared_via=[SharingDecision.of(d) for d in decisions],
+        reached_hub_via=via, shared_via=[SharingDecision.of(d) for d in capped(decisions)],
         current=t.current, supersedes=ctx.show(t.supersedes) if t.supersedes else None,
-        superseded_by=[ctx.show(x) for x in t.superseded_by],
-        corroborated_by=[ctx.show(x) for x in t.corroborated_by],
-        contradicted_by=[ctx.show(x) for x in t.contradicted_by],
+        superseded_by=[ctx.show(x) for x in capped(t.superseded_by)],
+        corroborated_by=[ctx.show(x) for x in capped(t.corroborated_by)],
+        contradicted_by=[ctx.show(x) for x in capped(t.contradicted_by)],
+        superseded_by_count=len(t.superseded_by), corroborated_by_count=len(t.corroborated_by),
+        contradicted_by_count=len(t.contradicted_by), shared_via_count=len(decisions),
     )

@@ -17,6 +17,16 @@ from ..model import AccessNotification, Acknowledgement, Assertion, ContextLink,
 from ..vocabulary import CONTEXT_LINKS, PEOPLE
 
 
+def collapsed_entity(entity_id: str, kind: str, out: Iterable[Assertion], incoming: Iterable[Assertion]) -> Entity:
+    """The Entity of these current visible assertions (each list in the order written), each
+    link recorded more than once kept once, with its Sightings (sightings.collapsed)."""
+    from ..sightings import collapsed
+
+    about, repeated = collapsed(out)
+    into, repeated_in = collapsed(incoming)
+    return Entity(entity_id, kind, about, into, {**repeated, **repeated_in})
+
+
 class StoreUnavailable(RuntimeError):
     """The backing database cannot be reached; the API answers 503."""
 
@@ -24,14 +34,16 @@ class StoreUnavailable(RuntimeError):
 class GraphStore(abc.ABC):
     # -- writes
     @abc.abstractmethod
-    def append(self, assertions: Sequence[Assertion]) -> int:
+    def append(self, assertions: Sequence[Assertion], audit_entry: Optional[dict] = None) -> int:
         """Append all or none, atomically and durably; returns how many were written.
-        Assertions are never updated or deleted."""
+        Assertions are never updated or deleted. With `audit_entry` (who, when, operation), the
+        entry naming what was written (audit.naming) is sealed into the log in the same
+        transaction: no crash leaves the write without it, or it without the write."""
 
-    def append_all(self, chunks: Iterable[Sequence[Assertion]]) -> int:
+    def append_all(self, chunks: Iterable[Sequence[Assertion]], audit_entry: Optional[dict] = None) -> int:
         """As append, for assertions made while they are written (ingest.prepared): all the
         chunks or none; if iterating raises, nothing is written and the error propagates."""
-        return self.append([a for chunk in chunks for a in chunk])
+        return self.append([a for chunk in chunks for a in chunk], audit_entry)
 
     # -- single reads
     @abc.abstractmethod
@@ -71,7 +83,7 @@ class GraphStore(abc.ABC):
         kind = self.kind_of(entity_id, view)
         if kind is None:
             return None
-        return Entity(entity_id, kind, tuple(self.about(entity_id, view)), tuple(self.about(entity_id, view, incoming=True)))
+        return collapsed_entity(entity_id, kind, self.about(entity_id, view), self.about(entity_id, view, incoming=True))
 
     @abc.abstractmethod
     def search(self, view: Optional[View], kinds: Iterable[str] = PEOPLE, name: Optional[str] = None, date_of_birth: Optional[str] = None, identifier: Optional[str] = None) -> list[str]:
@@ -98,7 +110,8 @@ class GraphStore(abc.ABC):
         child) at a context whose kind is one of `kinds`: a current visible context link
         (CONTEXT_LINKS) from the child, or a found_at from an episode the child is the subject
         of (its ids: the found_at's, then the involvement's). Grouped by context, for contexts
-        with links from at least min_children distinct children; in no particular order.
+        with links from at least min_children distinct children; in no particular order. A
+        store may give a context link's repeated sightings as one ContextLink (Neo4j does).
 
         Written here over the port's other reads (a few calls, each over the whole window); a
         store may answer it in one query instead (Neo4j does, in the database)."""
@@ -154,8 +167,8 @@ class GraphStore(abc.ABC):
 
     # -- accountability: sharing decisions, acknowledgements, access notifications (append-only)
     @abc.abstractmethod
-    def append_decision(self, decision: SharingDecision) -> None:
-        """Record a decision. A decision to share widens the visibility of its assertions to
+    def append_decision(self, decision: SharingDecision, audit_entry: Optional[dict] = None) -> None:
+        """Record a decision (with `audit_entry` naming it, in one transaction, as append). A decision to share widens the visibility of its assertions to
         its recipients (SharingDecision.grants) in every read from then on."""
 
     @abc.abstractmethod
@@ -168,7 +181,7 @@ class GraphStore(abc.ABC):
         """Those of these assertions flagged notify_owner, sorted by id (a trusted read)."""
 
     @abc.abstractmethod
-    def append_acknowledgement(self, ack: Acknowledgement) -> None: ...
+    def append_acknowledgement(self, ack: Acknowledgement, audit_entry: Optional[dict] = None) -> None: ...
 
     @abc.abstractmethod
     def acknowledgements(self, decision_id: Optional[str] = None) -> list[Acknowledgement]: ...

@@ -25,8 +25,8 @@ import networkx as nx
 from .. import vocabulary as v
 from datetime import datetime
 
-from .. import audit, heap
-from ..model import TRUSTED, AccessNotification, Acknowledgement, Assertion, ContextLink, PlacedChildren, SharingDecision, build_assertion, View, current, format_time, moment, parse_time
+from .. import audit, faults, heap
+from ..model import TRUSTED, AccessNotification, Acknowledgement, Assertion, ContextLink, Entity, PlacedChildren, Sightings, SharingDecision, build_assertion, View, current, format_time, moment, parse_time
 from . import log_writer, snapshot, sql
 from .base import GraphStore, among
 
@@ -147,12 +147,15 @@ class _Memo:
     collections nothing. (Tuples of assertions stayed tracked: after one wide query each full
     collection walked them, ~110 ms every few pattern queries at large-la.)"""
 
-    __slots__ = ("kinds", "links", "families")
+    __slots__ = ("kinds", "links", "families", "entities")
 
     def __init__(self) -> None:
         self.kinds: dict[str, Optional[str]] = {}
         self.links: dict[tuple[str, bool], dict[str, tuple[str, ...]]] = {}  # assertion ids
         self.families: dict[str, tuple[str, ...]] = {}
+        # entity(): (kind, outgoing ids, incoming ids, the sightings as (first id, count, ids,
+        # first seen, last seen)): a person seen at one place 29,000 times is read once.
+        self.entities: dict[str, Optional[tuple[str, tuple[str, ...], tuple[str, ...], tuple[tuple[Any, ...], ...]]]] = {}
 
 
 Entries = Assertion | list[Assertion]  # see _add
@@ -179,8 +182,9 @@ def _get(index: dict[Any, Any], key: Any) -> Sequence[Assertion]:
 def connect(path: str | Path) -> sqlite3.Connection:
     db = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
     db.execute("PRAGMA journal_mode=WAL")
-    # FULL: an acknowledged write is on disk before we say so.
-    db.execute("PRAGMA synchronous=FULL")  # per transaction, see EmbeddedStore._transaction
+    # FULL: an acknowledged write, and every audit entry, is on disk (through a power cut)
+    # before we say so. Never lowered: audit entries share their commits (GroupCommit) instead.
+    db.execute("PRAGMA synchronous=FULL")
     db.execute("PRAGMA foreign_keys=ON")
     # Index pages stay in memory during bulk imports (ids are hashes, so inserts are random).
     db.execute("PRAGMA cache_size=-262144")
@@ -189,11 +193,21 @@ def connect(path: str | Path) -> sqlite3.Connection:
     return db
 
 
+def seal_into(db: sqlite3.Connection, entries: list[dict]) -> list[dict]:
+    """Seal the entries after the log's head and store them, in the caller's transaction (which
+    holds the write lock, so the head cannot move): as few statements as the entries need, one
+    per entry and one executemany for the ids each names. Also run by log_writer's process."""
+    stored = audit.seal_after(entries, db.execute(sql.AUDIT_HEAD).fetchone())
+    for sealed in stored:
+        db.execute(sql.INSERT_AUDIT, tuple(json.dumps(sealed[c]) if c in ("roles", "returned") else sealed[c] for c in sql.AUDIT_COLUMNS))
+        db.executemany(sql.INSERT_AUDIT_RETURNED, ((sealed["seq"], i) for i in sealed["returned"]))
+    return stored
+
+
 class EmbeddedStore(GraphStore):
     def __init__(self, path: str | Path):
         self.path = Path(path)
         self.db = connect(self.path)
-        self._sync = "FULL"  # as connect() leaves it
         self.lock = threading.RLock()
         self._audit = audit.GroupCommit(self._commit_audit)
         self._empty_projection()
@@ -352,15 +366,25 @@ class EmbeddedStore(GraphStore):
             self._timeline[predicate] = _Timeline([moments[i] for i in order], array("q", (seqs[i] for i in order)), [assertions[i] for i in order])
 
     # -- writes
-    def append(self, assertions: Sequence[Assertion]) -> int:
-        if not assertions:
+    def append(self, assertions: Sequence[Assertion], audit_entry: Optional[dict] = None) -> int:
+        if not assertions and audit_entry is None:
             return 0
         with self._transaction() as db:
-            db.executemany(sql.INSERT_ASSERTION, rows_of(map(sql.FIELDS, assertions)))
+            if assertions:
+                db.executemany(sql.INSERT_ASSERTION, rows_of(map(sql.FIELDS, assertions)))
+            if audit_entry is not None:  # in the write's transaction: both or neither survive a crash
+                ids = [a.id for a in assertions]
+                named = audit.naming(audit_entry, ids)
+                if len(ids) > audit.NAME_EACH:
+                    first, last = (db.execute(sql.SEQ_OF, (i,)).fetchone()[0] for i in (ids[0], ids[-1]))
+                    named = audit.naming(audit_entry, count=len(ids), span=f"seq {first}..{last}")
+                seal_into(db, [named])
+            faults.point("write.before-commit")
+        faults.point("write.after-commit")
         self._project(assertions)
         return len(assertions)
 
-    def append_all(self, chunks: Iterable[Sequence[Assertion]]) -> int:
+    def append_all(self, chunks: Iterable[Sequence[Assertion]], audit_entry: Optional[dict] = None) -> int:
         """More than one chunk goes to a writer process (log_writer), which inserts each into one
         transaction on the other core while the caller makes the next; the projection follows
         the commit, as for append. The lock keeps this store's other writes out meanwhile."""
@@ -368,18 +392,20 @@ class EmbeddedStore(GraphStore):
         first = next(stream, None)
         second = next(stream, None) if first is not None else None
         if second is None:
-            return self.append(first or ())
+            return self.append(first or (), audit_entry)
         written: list[Assertion] = []
         with self.lock, log_writer.Writer(self.path) as writer:
             for chunk in itertools.chain((first, second), stream):
                 writer.send(chunk)
                 written.extend(chunk)
+                faults.point("import.chunk-sent")
             try:
-                writer.commit()
+                writer.commit(audit_entry)  # the writer seals the entry into the import's transaction
             except log_writer.LogWriteError:
                 # A writer killed between its commit and its reply: the log says which it was.
                 if self.db.execute(sql.SEQ_OF, (written[-1].id,)).fetchone() is None:
                     raise
+            faults.point("import.after-commit")
             self._project(written)
         return len(written)
 
@@ -419,6 +445,27 @@ class EmbeddedStore(GraphStore):
 
     def assertions(self, assertion_ids: Iterable[str], view: Optional[View] = None) -> dict[str, Assertion]:
         return {i: a for i in assertion_ids if (a := self.assertion(i, view)) is not None}
+
+    def entity(self, entity_id: str, view: Optional[View]) -> Optional[Entity]:
+        """The port's answer, remembered for a "now" reader (_memo) until the next write: its
+        cost is then the entity's distinct links, not every sighting of them."""
+        memo = self._memo(view)
+        if memo is None:
+            return super().entity(entity_id, view)
+        kept = memo.entities.get(entity_id, _UNKNOWN)
+        if kept is _UNKNOWN:
+            found = super().entity(entity_id, view)
+            if len(memo.entities) < MEMO_ENTRIES:
+                memo.entities[entity_id] = None if found is None else (
+                    found.kind, tuple(a.id for a in found.assertions), tuple(a.id for a in found.incoming),
+                    tuple((first, *s) for first, s in found.sightings.items()))
+            return found
+        if kept is None:
+            return None
+        kind, out, incoming, repeated = kept  # type: ignore[misc]
+        everything = self._all
+        return Entity(entity_id, kind, tuple(everything[i] for i in out), tuple(everything[i] for i in incoming),
+                      {first: Sightings(*rest) for first, *rest in repeated})
 
     def kind_of(self, entity_id: str, view: Optional[View] = None) -> Optional[str]:
         return self.kinds_of((entity_id,), view).get(entity_id)
@@ -605,14 +652,11 @@ class EmbeddedStore(GraphStore):
 
     # -- accountability
     @contextmanager
-    def _transaction(self, sync: str = "FULL") -> Iterator[sqlite3.Connection]:
-        """All or nothing, committed before the caller goes on. FULL: on disk even through a
-        power cut. NORMAL (for audit entries, written on every request): in WAL mode still
-        survives the process being killed, but a power cut may lose the last moments."""
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        """All or nothing, committed before the caller goes on, with synchronous=FULL (see
+        connect): on disk even through a power cut. Audit entries too: GroupCommit shares one
+        commit among the requests waiting (measured: graphsvc/bench_durability.py)."""
         with self.lock:
-            if sync != self._sync:  # the pragma costs a statement: set it only when it changes
-                self.db.execute(f"PRAGMA synchronous={'NORMAL' if sync == 'NORMAL' else 'FULL'}")
-                self._sync = sync
             self.db.execute("BEGIN IMMEDIATE")
             try:
                 yield self.db
@@ -622,14 +666,19 @@ class EmbeddedStore(GraphStore):
                     self.db.execute("ROLLBACK")
                 raise
 
-    def _write(self, statements: Iterable[tuple[str, tuple[Any, ...]]], sync: str = "FULL") -> None:
-        with self._transaction(sync) as db:
+    def _write(self, statements: Iterable[tuple[str, tuple[Any, ...]]], audit_entry: Optional[dict] = None, names: Sequence[str] = ()) -> None:
+        """The statements, and the audit entry naming `names` if given, in one transaction."""
+        with self._transaction() as db:
             for statement, params in statements:
                 db.execute(statement, params)
+            if audit_entry is not None:
+                seal_into(db, [audit.naming(audit_entry, names)])
+            faults.point("write.before-commit")
+        faults.point("write.after-commit")
 
-    def append_decision(self, decision: SharingDecision) -> None:
+    def append_decision(self, decision: SharingDecision, audit_entry: Optional[dict] = None) -> None:
         with self.lock:
-            self._write([(sql.INSERT_DECISION, (decision.id, json.dumps(decision.to_record())))])
+            self._write([(sql.INSERT_DECISION, (decision.id, json.dumps(decision.to_record())))], audit_entry, [decision.id])
             self._index_decision(decision)
             self._memos = {}
 
@@ -643,8 +692,8 @@ class EmbeddedStore(GraphStore):
         found = (self._all.get(i) for i in set(assertion_ids))
         return sorted((a for a in found if a is not None and a.notify_owner), key=lambda a: a.id)
 
-    def append_acknowledgement(self, ack: Acknowledgement) -> None:
-        self._write([(sql.INSERT_ACK, (ack.id, ack.decision_id, json.dumps(ack.to_record())))])
+    def append_acknowledgement(self, ack: Acknowledgement, audit_entry: Optional[dict] = None) -> None:
+        self._write([(sql.INSERT_ACK, (ack.id, ack.decision_id, json.dumps(ack.to_record())))], audit_entry, [ack.id])
 
     def acknowledgements(self, decision_id: Optional[str] = None) -> list[Acknowledgement]:
         with self.lock:
@@ -665,14 +714,8 @@ class EmbeddedStore(GraphStore):
         return self._audit.append(entry)
 
     def _commit_audit(self, entries: list[dict]) -> list[dict]:
-        # Written on every request: as few statements as the entries need (one per entry, one
-        # executemany for the ids it returned), the head read in the same transaction.
-        with self._transaction(sync="NORMAL") as db:
-            stored = audit.seal_after(entries, db.execute(sql.AUDIT_HEAD).fetchone())
-            for sealed in stored:
-                db.execute(sql.INSERT_AUDIT, tuple(json.dumps(sealed[c]) if c in ("roles", "returned") else sealed[c] for c in sql.AUDIT_COLUMNS))
-                db.executemany(sql.INSERT_AUDIT_RETURNED, ((sealed["seq"], i) for i in sealed["returned"]))
-        return stored
+        with self._transaction() as db:
+            return seal_into(db, entries)
 
     def _audit_rows(self, statement: str, params: tuple[Any, ...] = ()) -> list[dict]:
         with self.lock:

@@ -30,12 +30,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, Callable, Iterable, Optional, Sequence
 
+from .. import audit
 from ..model import Assertion, Chunk, View, build_assertion
 from . import sql
 from .neo4j import row_of
 
 ARGS = "import.args"  # the import tool's arguments, read with `@import.args` in the load's folder
 ASSERTIONS, SCOPES, COUNTERS, SUPERSEDES = "assertions.csv", "scopes.csv", "counters.csv", "supersedes.csv"
+AUDIT, AUDIT_HEAD = "audit.csv", "audit_head.csv"  # the load's audit entry: loaded with it, or not at all
 
 # The properties of an Assertion node (neo4j.row_of, plus its number), each with the import
 # tool's type for it; `id` is also the node's id for the SUPERSEDES links. Strings unless said.
@@ -161,9 +163,10 @@ class LoadFiles:
         self.links += made.link_count
         self.multiline = self.multiline or made.multiline
 
-    def finish(self, assertions: int) -> Written:
-        """The scopes and counters (as append_scopes and reserve_seqs leave them), and the
-        import tool's arguments."""
+    def finish(self, assertions: int, audit_entry: Optional[dict] = None) -> Written:
+        """The scopes and counters (as append_scopes and reserve_seqs leave them), the audit
+        entry naming the load (the first of the log: the tool writes it with the assertions,
+        so no crash leaves one without the other), and the import tool's arguments."""
         with open(self.folder / SCOPES, "w", encoding="utf-8", newline="") as out:
             out.write("expr:ID(Scope)\n" + "".join(_line([expr]) for expr in sorted(self.scopes)))
         with open(self.folder / COUNTERS, "w", encoding="utf-8", newline="") as out:
@@ -172,11 +175,20 @@ class LoadFiles:
             out.write(_line(["scope", len(self.scopes), uuid.uuid4().hex]))
         args = [f"--nodes=Assertion={ASSERTIONS}", f"--nodes=Scope={SCOPES}", f"--nodes=Counter={COUNTERS}",
                 f"--relationships=SUPERSEDES={SUPERSEDES}", f"--multiline-fields={'true' if self.multiline else 'false'}"]
+        if audit_entry is not None:
+            (sealed,) = audit.seal_after([audit.naming(audit_entry, count=assertions, span=f"seq 1..{assertions}")], None)
+            with open(self.folder / AUDIT, "w", encoding="utf-8", newline="") as out:  # as audit_seal.cypher stores it
+                out.write(":ID(AuditEntry),seq:long,at,subject,agency,roles:string[],purpose,operation,variables_digest,returned:string[],outcome,prev,hash\n")
+                out.write(_line([f"audit-{sealed['seq']}", sealed["seq"], sealed["at"], sealed["subject"], sealed["agency"], ";".join(sealed["roles"]) or None,
+                                 sealed["purpose"], sealed["operation"], sealed["variables_digest"], None, sealed["outcome"], sealed["prev"], sealed["hash"]]))
+            with open(self.folder / AUDIT_HEAD, "w", encoding="utf-8", newline="") as out:
+                out.write("id:ID(AuditHead),seq:long,hash\n" + _line(["audit", sealed["seq"], sealed["hash"]]))
+            args[3:3] = [f"--nodes=AuditEntry={AUDIT}", f"--nodes=AuditHead={AUDIT_HEAD}"]
         (self.folder / ARGS).write_text("\n".join(args) + "\n", encoding="utf-8")
         return Written(self.folder, assertions, len(self.scopes), self.links)
 
 
-def write(path: str | Path, folder: str | Path, progress: Optional[bool] = None) -> Written:
+def write(path: str | Path, folder: str | Path, progress: Optional[bool] = None, audit_entry: Optional[dict] = None) -> Written:
     """Validate the JSON Lines file as `graphsvc import` does and write the load's files into
     `folder` (made if missing). Raises IngestError naming every bad record; then the folder
     holds no import.args, so nothing half-written can be loaded."""
@@ -187,7 +199,7 @@ def write(path: str | Path, folder: str | Path, progress: Optional[bool] = None)
     (folder / ARGS).unlink(missing_ok=True)
     files = LoadFiles(folder)
     result = import_file(files, path, progress=progress, exports=False)  # type: ignore[arg-type]
-    return files.finish(result.written)
+    return files.finish(result.written, audit_entry)
 
 
 def run(command: Sequence[str], folder: str | Path) -> None:

@@ -5,8 +5,9 @@ validated into the log on the other, all in one transaction that commits only wh
 If the importer stops or dies before that, the pipe closes and the transaction rolls back, so
 the log holds all of the import or none of it (EmbeddedStore.append_all).
 
-On stdin: pickled lists of assertions' fields (sql.FIELDS), then None to commit. On stdout,
-once: None when committed, or the error's text. The pipe runs between this package's own
+On stdin: pickled lists of assertions' fields (sql.FIELDS), then, to commit, the import's audit
+entry (a dict, sealed here into the same transaction: the import and the entry naming it
+commit together) or None. On stdout, once: None when committed, or the error's text. The pipe runs between this package's own
 processes.
 """
 
@@ -23,6 +24,7 @@ import threading
 from pathlib import Path
 from typing import IO, Optional, Sequence
 
+from .. import audit, faults
 from ..model import Assertion, Chunk
 from . import sql
 
@@ -68,16 +70,17 @@ class Writer:
         except BrokenPipeError:
             self.failed.set()
 
-    def _close_pipe(self, commit: bool) -> None:
+    def _close_pipe(self, commit: bool, audit_entry: Optional[dict] = None) -> None:
         if commit:
-            self.queue.put(pickle.dumps(None))
+            self.queue.put(pickle.dumps(audit_entry))
         self.queue.put(None)
         self.feeder.join()
 
-    def commit(self) -> None:
-        """Returns once the rows are committed; the writer goes on to checkpoint them into the
-        database file, and leaving the `with` waits for that."""
-        self._close_pipe(commit=True)
+    def commit(self, audit_entry: Optional[dict] = None) -> None:
+        """Returns once the rows (and `audit_entry`, completed to name them) are committed; the
+        writer goes on to checkpoint them into the database file, and leaving the `with` waits
+        for that."""
+        self._close_pipe(commit=True, audit_entry=audit_entry)
         problem = self._reply()
         if problem is not None:
             raise LogWriteError(problem)
@@ -99,7 +102,7 @@ class Writer:
 
 
 def serve(path: str, rows_in: IO[bytes], reply_out: IO[bytes]) -> int:
-    from .embedded import connect, rows_of
+    from .embedded import connect, rows_of, seal_into
 
     gc.disable()  # what it makes is freed as it goes (no cycles); collections would walk it for nothing
     db: Optional[sqlite3.Connection] = None
@@ -111,9 +114,24 @@ def serve(path: str, rows_in: IO[bytes], reply_out: IO[bytes]) -> int:
         # importer builds its projection.
         db.execute("PRAGMA wal_autocheckpoint=0")
         db.execute("BEGIN IMMEDIATE")
-        while (sent := pickle.load(rows_in)) is not None:
+        ids: list[str] = []  # the ids written, while few enough to name one by one (audit.NAME_EACH)
+        count, first_id, last_id = 0, None, None
+        while isinstance(sent := pickle.load(rows_in), list):
             db.executemany(sql.INSERT_ASSERTION, rows_of(sent))
+            if sent:
+                count += len(sent)
+                first_id, last_id = first_id or sent[0][0], sent[-1][0]
+                if count <= audit.NAME_EACH:
+                    ids.extend(row[0] for row in sent)
+        if sent is not None:  # the import's audit entry: sealed in this transaction, after the log's head
+            if count > audit.NAME_EACH:
+                first, last = (db.execute(sql.SEQ_OF, (i,)).fetchone()[0] for i in (first_id, last_id))
+                seal_into(db, [audit.naming(sent, count=count, span=f"seq {first}..{last}")])
+            else:
+                seal_into(db, [audit.naming(sent, ids)])
+        faults.point("log-writer.before-commit")
         db.execute("COMMIT")
+        faults.point("log-writer.after-commit")
         pickle.dump(None, reply_out)
         reply_out.flush()
         replied = True

@@ -71,11 +71,13 @@ from neo4j.exceptions import (
     TransientError,
 )
 
-from .. import audit
+from .. import audit, faults
 from .. import scope as scopes
 from .. import vocabulary as v
 from ..model import (
     _Trusted,
+    SIGHTING_IDS,
+    Sightings,
     AccessNotification,
     Acknowledgement,
     Assertion,
@@ -575,20 +577,26 @@ class Neo4jStore(GraphStore):
         return published
 
     # -- writes
-    def append(self, assertions: Sequence[Assertion]) -> int:
+    def append(self, assertions: Sequence[Assertion], audit_entry: Optional[dict] = None) -> int:
         if len(assertions) > self.stage_above:
-            return self._append_staged([assertions])
-        if not assertions:
+            return self._append_staged([assertions], audit_entry)
+        if not assertions and audit_entry is None:
             return 0
         rows = [row_of(a) for a in assertions]
         size = self.batch_size
+        if audit_entry is not None:
+            self._flush_outbox()  # what was recorded before this entry is sealed before it
 
         def work(tx: ManagedTransaction) -> None:
-            # One transaction, in batches: all or nothing.
+            # One transaction, in batches: all or nothing; the audit entry naming them in it too.
             for i in range(0, len(rows), size):
                 self._write_batch(tx, rows[i:i + size])
+            if audit_entry is not None:
+                self._seal_under_lock(tx, [audit.naming(audit_entry, [r["id"] for r in rows])])
+            faults.point("write.before-commit")
 
         self._run(True, work)
+        faults.point("write.after-commit")
         self._changed()
         return len(assertions)
 
@@ -600,7 +608,7 @@ class Neo4jStore(GraphStore):
     def _data_version(self) -> Any:
         return tuple(tuple(c) for c in self._read("data_version")[0][0])
 
-    def append_all(self, chunks: Iterable[Sequence[Assertion]]) -> int:
+    def append_all(self, chunks: Iterable[Sequence[Assertion]], audit_entry: Optional[dict] = None) -> int:
         """As append. Up to stage_above assertions are one transaction; a larger import is
         staged and written while the rest is still being validated (the chunks are
         ingest.prepared's), so Neo4j writes one chunk while Python checks the next."""
@@ -609,8 +617,8 @@ class Neo4jStore(GraphStore):
         for chunk in chunks:
             first.extend(chunk)
             if len(first) > self.stage_above:
-                return self._append_staged(itertools.chain([first], chunks))
-        return self.append(first)
+                return self._append_staged(itertools.chain([first], chunks), audit_entry)
+        return self.append(first, audit_entry)
 
     def _write_batch(self, tx: ManagedTransaction, rows: list[dict[str, Any]]) -> None:
         """One batch in the caller's transaction: its new scopes, its nodes, then their
@@ -621,12 +629,14 @@ class Neo4jStore(GraphStore):
         tx.run(self._queries["append_assertions"], rows=rows).consume()
         tx.run(self._queries["link_assertions"], ids=[r["id"] for r in rows]).consume()
 
-    def _append_staged(self, chunks: Iterable[Sequence[Assertion]]) -> int:
+    def _append_staged(self, chunks: Iterable[Sequence[Assertion]], audit_entry: Optional[dict] = None) -> int:
         """All or none, in many transactions: every batch carries the import's id and is shown
         to nobody (fragments/shown.cypher, log, count) until one last small transaction
         publishes the import. A failure (in validating a later chunk, or in writing) removes
         what was written; an importer killed outright leaves an unpublished import, removed by
-        the next store that finds it abandoned.
+        the next store that finds it abandoned. The audit entry naming the import (by its id,
+        which its assertions keep) is sealed in the publishing transaction: the import is shown
+        exactly when its entry is in the log.
 
         The batches are numbered as they are made and written by _WRITERS threads side by side
         while this one validates the next chunk: Neo4j writes a transaction on one core, so
@@ -642,7 +652,18 @@ class Neo4jStore(GraphStore):
             # again once all are written (MERGE: a link made already is left as it is).
             for i in range(0, len(superseders), self.batch_size):
                 self._write("link_assertions", ids=superseders[i:i + self.batch_size])
-            published = self._run(True, lambda tx: tx.run(self._queries["import_publish"], id=import_id, now=format_time(utcnow())).single()["published"])
+            if audit_entry is not None:
+                self._flush_outbox()
+
+            def publish(tx: ManagedTransaction) -> bool:
+                published = tx.run(self._queries["import_publish"], id=import_id, now=format_time(utcnow())).single()["published"]
+                if published and audit_entry is not None:
+                    self._seal_under_lock(tx, [audit.naming(audit_entry, count=written, span=f"import {import_id}")])
+                faults.point("import.before-publish")
+                return published
+
+            published = self._run(True, publish)
+            faults.point("import.after-commit")
             self._changed()
             if not published:
                 raise _abandoned(import_id)
@@ -681,6 +702,7 @@ class Neo4jStore(GraphStore):
                 raise _abandoned(import_id)  # and this batch is not committed: nothing is left behind
 
         self._run(True, work)
+        faults.point("import.chunk-sent")
 
     def _discard(self, import_id: str) -> None:
         """Remove an unpublished import's assertions, a slice per transaction; the Import stays,
@@ -739,12 +761,16 @@ class Neo4jStore(GraphStore):
 
     def _entity(self, entity_id: str, view: Optional[View]) -> Optional[Entity]:
         # One round trip instead of the port's three (kind, outgoing, incoming).
-        out, incoming = self._view_read("entity", view, id=entity_id)
-        about = tuple(_assertion(a) for a in out)
+        # Links recorded more than once come once, with their count (entity.cypher).
+        out, incoming = self._view_read("entity", view, id=entity_id, max_ids=SIGHTING_IDS)
+        about = tuple(_assertion(row[0]) for row in out)
         kind = next((str(a.value) for a in about if a.predicate == v.KIND), None)
         if kind is None:
             return None
-        return Entity(entity_id, kind, about, tuple(_assertion(a) for a in incoming))
+        into = tuple(_assertion(row[0]) for row in incoming)
+        repeated = {a.id: Sightings(count, tuple(ids), parse_time(first), parse_time(last))
+                    for a, (_, count, ids, first, last) in zip(about + into, out + incoming) if count > 1}
+        return Entity(entity_id, kind, about, into, repeated)
 
     def kind_of(self, entity_id: str, view: Optional[View] = None) -> Optional[str]:
         found = self._view_read("kind_of", view, id=entity_id)
@@ -851,8 +877,11 @@ class Neo4jStore(GraphStore):
             if kind.get(context) in wanted:
                 children = [links for entity, links in linked.items() if kind.get(entity) == "child"]
                 if len(children) >= min_children:
-                    placed.append(PlacedChildren(context, kind[context], [ContextLink(child, how, when(at), agency, tuple(ids))
-                                                                           for links in children for child, how, at, agency, ids in links]))
+                    # A link seen more than once comes grouped (context_links.cypher): one ContextLink for its sightings.
+                    placed.append(PlacedChildren(context, kind[context], [
+                        ContextLink(child, how, when(at), agency, tuple(ids)) if sightings == 1 else
+                        ContextLink(child, how, when(at), agency, tuple(ids), sightings, when(last), tuple(sorted(agencies)))
+                        for links in children for child, how, at, agency, ids, sightings, last, agencies in links]))
         if not families:
             return placed, {}
         children = {link.child for p in placed for link in p.links}
@@ -910,13 +939,13 @@ class Neo4jStore(GraphStore):
         return sorted(found)  # Python's order, as the embedded store
 
     # -- accountability
-    def append_decision(self, decision: SharingDecision) -> None:
+    def append_decision(self, decision: SharingDecision, audit_entry: Optional[dict] = None) -> None:
         params = {
             "id": decision.id, "share": bool(decision.share), "to_agency": decision.to_agency,
             "to_professional": decision.to_professional, "decided_at": format_time(decision.decided_at),
             "body": json.dumps(decision.to_record()), "assertion_ids": list(decision.assertion_ids),
         }
-        self._run(True, lambda tx: tx.run(self._queries["append_decision"], params).consume())
+        self._write_audited("append_decision", params, audit_entry, [decision.id])
         self._changed()
 
     def decisions(self, assertion_id: Optional[str] = None) -> list[SharingDecision]:
@@ -930,9 +959,23 @@ class Neo4jStore(GraphStore):
         found = self._trusted_read("flagged", ids=_padded(ids))
         return sorted((_assertion(a) for (a,) in found), key=lambda a: a.id)
 
-    def append_acknowledgement(self, ack: Acknowledgement) -> None:
+    def append_acknowledgement(self, ack: Acknowledgement, audit_entry: Optional[dict] = None) -> None:
         params = {"id": ack.id, "decision_id": ack.decision_id, "body": json.dumps(ack.to_record())}
-        self._run(True, lambda tx: tx.run(self._queries["append_acknowledgement"], params).consume())
+        self._write_audited("append_acknowledgement", params, audit_entry, [ack.id])
+
+    def _write_audited(self, query: str, params: dict[str, Any], audit_entry: Optional[dict], names: list[str]) -> None:
+        """One write query and, if given, the audit entry naming `names`, in one transaction."""
+        if audit_entry is not None:
+            self._flush_outbox()
+
+        def work(tx: ManagedTransaction) -> None:
+            tx.run(self._queries[query], params).consume()
+            if audit_entry is not None:
+                self._seal_under_lock(tx, [audit.naming(audit_entry, names)])
+            faults.point("write.before-commit")
+
+        self._run(True, work)
+        faults.point("write.after-commit")
 
     def acknowledgements(self, decision_id: Optional[str] = None) -> list[Acknowledgement]:
         found = self._read("acknowledgements_for", decision_id=decision_id) if decision_id else self._read("acknowledgements")

@@ -4,8 +4,9 @@ their way to the shared store.
 An answer may not leave before its audit entry, and the notices owed to the owners of what it
 showed, are stored. With them in Neo4j, storing them there costs each request a write
 transaction or two (round trips and Neo4j's commits): most of a point look-up's time. Stored
-here first instead (SQLite in WAL mode, synchronous=NORMAL: it survives the process being
-killed, as the embedded store's audit entries do), they are written to the shared store by a
+here first instead (SQLite in WAL mode, synchronous=FULL: on disk before the answer leaves,
+through a power cut too, as the embedded store's audit entries are; requests side by side
+share a commit), they are written to the shared store by a
 background drainer moments later, in the order recorded, many per transaction.
 
 Each outbox has an id of its own, kept in its file. The shared store remembers the last record
@@ -177,5 +178,5 @@ class Outbox:
 def _connect(path: Path) -> sqlite3.Connection:
     db = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=30.0)
     db.execute("PRAGMA journal_mode=WAL")
-    db.execute("PRAGMA synchronous=NORMAL")
+    db.execute("PRAGMA synchronous=FULL")  # NORMAL survives kill -9 but not a power cut
     return db
