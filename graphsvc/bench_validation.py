@@ -23,11 +23,9 @@ def doubling(levels: int) -> str:
     return "{ ...F0 } " + " ".join(parts)
 
 
-def _nested_fields(depth: int) -> str:
-    inner = "label"
-    for _ in range(depth):
-        inner = f"links {{ other {{ id }} assertion {{ id }} }} attributes {{ id }} {inner}"
-    return f'{{ person(id: "x") {{ {inner} }} }}'
+def _introspection(depth: int) -> str:
+    """__schema { types { fields { type { ofType { ... name } } } } }, depth fields deep."""
+    return "{ __schema { types { fields { type { " + "ofType { " * (depth - 4) + "name" + " }" * (depth - 4) + " } } } } }"
 
 
 HOSTILE: dict[str, Callable[[], str]] = {
@@ -41,10 +39,10 @@ HOSTILE: dict[str, Callable[[], str]] = {
     + " ".join(f"fragment F{i} on Query {{ me {{ subject }} }}" for i in range(300)),
     "30 aliased full pages of sharedContexts (cost)": lambda: "{ " + " ".join(
         f"a{i}: sharedContexts(minChildren: 1, first: 100) {{ items {{ links {{ child {{ id }} }} }} }}" for i in range(30)) + " }",
-    "deep introspection (ofType 40 deep)": lambda: "{ __schema { types { " + "ofType { " * 40 + "name" + " }" * 40 + " } } }",
+    "introspection 44 deep": lambda: _introspection(44),
     "10 repeats of a field with 10 repeats inside (accepted)": lambda: "{ " + " ".join(
         "me { " + " ".join("subject" for _ in range(10)) + " }" for _ in range(10)) + " }",
-    "nested 12 deep, the depth limit (accepted)": lambda: _nested_fields(5),
+    "introspection 20 deep, the depth limit (accepted)": lambda: _introspection(20),
 }
 
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import itertools
+import json
+from pathlib import Path
 from typing import Any
 
 _refs = itertools.count(1)
@@ -43,3 +45,14 @@ def event(id: str, kind: str, occurred_on: str, agency: str = "police", scope: s
 def retraction(target: str, reason: str = "recorded in error", agency: str = "police", recorded_at: str | None = None, **extra: Any) -> dict[str, Any]:
     extra.setdefault("method", "document")
     return {"type": "retraction", "retracts": target, "reason": reason, **_prov(agency, "", recorded_at, **extra)}
+
+
+def big_file(path: Path, people: int = 6000) -> Path:
+    """An import file of people, each linked to the one before: large enough to be written in
+    chunks (a kill can fall between them)."""
+    with path.open("w") as out:
+        for i in range(people):
+            out.write(json.dumps(entity(f"p-{i}", "adult", attributes={"name": f"Person {i}", "identifier": f"TEST:{i}"})) + "\n")
+        for i in range(1, people):
+            out.write(json.dumps(link(f"p-{i}", "associates_with", f"p-{i - 1}")) + "\n")
+    return path

@@ -7,7 +7,6 @@ synchronous=FULL (durable through a power cut, not only a killed process)."""
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import signal
@@ -24,7 +23,7 @@ import pytest
 from conftest import need_neo4j
 from graphsvc import audit
 from graphsvc.store import EmbeddedStore
-from records import entity, link
+from records import big_file
 
 pytestmark = pytest.mark.slow
 
@@ -144,15 +143,6 @@ def check(target: Target, context: str) -> tuple[int, int]:
     verified = target.cli("audit", "verify")
     assert verified.returncode == 0 and "audit log intact" in verified.stdout, f"{context}: {verified.stdout}{verified.stderr}"
     return len(where), len(writes)
-
-
-def big_file(path: Path, people: int = 6000) -> Path:
-    with path.open("w") as out:
-        for i in range(people):
-            out.write(json.dumps(entity(f"p-{i}", "adult", attributes={"name": f"Person {i}", "identifier": f"TEST:{i}"})) + "\n")
-        for i in range(1, people):
-            out.write(json.dumps(link(f"p-{i}", "associates_with", f"p-{i - 1}")) + "\n")
-    return path
 
 
 @pytest.fixture(params=["embedded", "neo4j"])

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import signal
 import subprocess
@@ -12,18 +11,9 @@ import time
 import pytest
 
 from graphsvc.store import EmbeddedStore
-from records import entity, link
+from records import big_file
 
 pytestmark = pytest.mark.slow
-
-
-def big_file(path, people=6000):
-    with path.open("w") as out:
-        for i in range(people):
-            out.write(json.dumps(entity(f"p-{i}", "adult", attributes={"name": f"Person {i}", "identifier": f"TEST:{i}"})) + "\n")
-        for i in range(1, people):
-            out.write(json.dumps(link(f"p-{i}", "associates_with", f"p-{i - 1}")) + "\n")
-    return path
 
 
 def run_import(db, path):

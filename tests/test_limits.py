@@ -89,6 +89,15 @@ def test_a_document_within_the_limits_is_measured_as_its_fragments_spread():
     assert m.cost == 7 * (1 + 1) + 1  # a page of 7 chronologies' items (its page's items count once), and me
 
 
+def test_introspection_may_nest_to_20_and_no_further():
+    from graphsvc.bench_validation import _introspection
+
+    m = limits.measure(schema._schema, parse(_introspection(20)))[""]
+    assert (m.depth, m.data_depth) == (20, 0)  # typed as introspection all the way down
+    with pytest.raises(limits.TooComplex, match="deeper than 20"):
+        limits.measure(schema._schema, parse(_introspection(21)))
+
+
 def test_the_introspection_query_is_within_the_limits(server):
     from graphql import get_introspection_query
 

@@ -35,7 +35,10 @@ from graphql import (
     InlineFragmentNode,
     IntValueNode,
     OperationDefinitionNode,
+    SchemaMetaFieldDef,
     SelectionSetNode,
+    TypeMetaFieldDef,
+    TypeNameMetaFieldDef,
     get_named_type,
     is_composite_type,
 )
@@ -83,6 +86,10 @@ class Measure:
     aliases: int = 0
     cost: int = 0
     names: Counter = field(default_factory=Counter)  # response names at this level, with repeats
+
+
+# The introspection fields every type has, which no type lists among its fields.
+_META_FIELDS = {"__schema": SchemaMetaFieldDef, "__type": TypeMetaFieldDef, "__typename": TypeNameMetaFieldDef}
 
 
 def _list_of_objects(type_: Any) -> bool:
@@ -166,7 +173,7 @@ class _Measurer:
         out.names[(node.alias or node.name).value] += 1
         if node.alias is not None:
             out.aliases += 1
-        definition = getattr(parent, "fields", {}).get(name)
+        definition = _META_FIELDS.get(name) or getattr(parent, "fields", {}).get(name)
         if node.selection_set is None:
             return
         child_type = get_named_type(definition.type) if definition is not None else None
