@@ -56,30 +56,31 @@ def render(h: dict[str, Any]) -> list[str]:
     L.append("")
     L.append("### Durable commits: synchronous=FULL against NORMAL")
     L.append("")
-    L.extend(_block(s))
-    r = h.get("repeated_links") or {}
+    if "error" in s:
+        L.append(f"error: {s['error']}")
+    else:
+        L.append(f"On a real SQLite file in the run's work folder ({s.get('threads')} threads where threaded; bench_durability.py).")
+        L.append("")
+        L.append("| case | NORMAL p50 / p95 ms | FULL p50 / p95 ms | NORMAL per s | FULL per s | FULL/NORMAL p50 | throughput FULL/NORMAL |")
+        L.append("|---|---:|---:|---:|---:|---:|---:|")
+        for case, c in s.items():
+            if isinstance(c, dict) and "FULL" in c:
+                n, f, r = c["NORMAL"], c["FULL"], c["full_over_normal"]
+                L.append(f"| {case} | {_fmt(n['p50_ms'])} / {_fmt(n['p95_ms'])} | {_fmt(f['p50_ms'])} / {_fmt(f['p95_ms'])} | {n['per_second']:,.0f} | "
+                         f"{f['per_second']:,.0f} | {_fmt(r['p50'])} | {_fmt(r['throughput'])} |")
     L.append("")
     L.append("### Repeated sightings of one link")
-    for kind, figures in r.items():
-        L.append("")
-        L.append(f"{kind}:")
-        L.append("")
-        L.extend(_block(figures))
+    L.append("")
+    L.append("The same data with and without repeated sightings of one (child, venue) link, through the in-process GraphQL schema (bench_repeats.py); target: within 2x.")
+    L.append("")
+    L.append("| store | query | without p50 / p95 ms | with p50 / p95 ms | ratio p50 / p95 | answer bytes without / with |")
+    L.append("|---|---|---:|---:|---:|---:|")
+    for kind, r in (h.get("repeated_links") or {}).items():
+        if "error" in r:
+            L.append(f"| {kind} | error: {r['error']} | | | | |")
+            continue
+        for query in ("sharedContexts", "person"):
+            w, o, q = r["with"][query], r["without"][query], r["ratio"][query]
+            L.append(f"| {kind} ({r['repeats']:,} repeats; met: {'yes' if r['met'] else 'no'}) | {query} | {_fmt(o['p50_ms'])} / {_fmt(o['p95_ms'])} | "
+                     f"{_fmt(w['p50_ms'])} / {_fmt(w['p95_ms'])} | {_fmt(q['p50'])} / {_fmt(q['p95'])} | {o.get('answer_bytes', '')} / {w.get('answer_bytes', '')} |")
     return L
-
-
-def _block(figures: dict[str, Any]) -> list[str]:
-    if "error" in figures:
-        return [f"error: {figures['error']}"]
-    return ["```", *_lines(figures), "```"]
-
-
-def _lines(d: dict[str, Any], indent: str = "") -> list[str]:
-    out = []
-    for key, value in d.items():
-        if isinstance(value, dict):
-            out.append(f"{indent}{key}:")
-            out.extend(_lines(value, indent + "  "))
-        else:
-            out.append(f"{indent}{key}: {_fmt(value)}")
-    return out
