@@ -63,7 +63,8 @@ def test_hostile_documents_are_refused_with_a_code(server, name):
     assert body.get("data") is None
     error = body["errors"][0]
     assert error["extensions"]["code"] == "QUERY_TOO_COMPLEX", error
-    assert error["extensions"]["max"] > 0 and error["extensions"]["limit"] in error["message"] or error["extensions"]["limit"]
+    assert error["extensions"]["limit"] in {"depth", "aliases", "fields", "repeats", "fragmentNesting", "cost"}
+    assert str(error["extensions"]["max"]) in error["message"].replace(",", "")
     assert error["locations"], error
 
 
@@ -174,7 +175,7 @@ def _nested(depth: int) -> object:
     return value
 
 
-@pytest.mark.parametrize("method, depth", [("POST", 5000), ("GET", 3000), ("POST", limits and app_module.MAX_JSON_DEPTH + 1)])
+@pytest.mark.parametrize("method, depth", [("POST", 5000), ("GET", 3000), ("POST", app_module.MAX_JSON_DEPTH + 1)])
 def test_deeply_nested_json_is_a_coded_400_and_audited(server, method, depth):
     before = len(server.audit_entries())
     nested = "[" * depth + "1" + "]" * depth
