@@ -22,7 +22,6 @@ DEFAULT_PAGE = 20
 # person's links are a few dozen; a place with 100 children on one screen is already a list to
 # page). Every capped list has a count or `first`/`after` beside it, so the cut is never silent.
 MAX_LIST = MAX_PAGE
-MAX_LIST = 100  # the most items any list of objects that is not paged returns
 
 
 @dataclass(frozen=True)
@@ -48,11 +47,16 @@ def _decode(cursor: str) -> int:
         raise BadInput("after: not a cursor this service gave out") from None
 
 
-def page(items: Sequence[T], first: Optional[int] = None, after: Optional[str] = None) -> Page[T]:
-    time_limit.check()
-    size = DEFAULT_PAGE if first is None else first
+def _size(first: Optional[int], default: int) -> int:
+    size = default if first is None else first
     if not 1 <= size <= MAX_PAGE:
         raise BadInput(f"first must be between 1 and {MAX_PAGE}")
+    return size
+
+
+def page(items: Sequence[T], first: Optional[int] = None, after: Optional[str] = None) -> Page[T]:
+    time_limit.check()
+    size = _size(first, DEFAULT_PAGE)
     start = _decode(after) if after else 0
     chunk = list(items[start:start + size])
     end = start + len(chunk)
@@ -68,9 +72,7 @@ def after_key(items: Sequence[T], key: Callable[[T], str], first: Optional[int] 
     """At most `first` (default MAX_LIST) of the items, starting after the one whose key is
     `after`: for a plain list field that takes `first` and `after`, where the caller continues
     from the last item it was given (getting `first` items back says there may be more)."""
-    size = MAX_LIST if first is None else first
-    if not 1 <= size <= MAX_PAGE:
-        raise BadInput(f"first must be between 1 and {MAX_PAGE}")
+    size = _size(first, MAX_LIST)
     start = 0
     if after is not None:
         keys = [key(x) for x in items]

@@ -249,8 +249,7 @@ def variables_digest(variables: Optional[dict[str, Any]]) -> str:
 Outcome = tuple[int, dict[str, Any], Optional[dict[str, str]]]  # status, body, extra headers
 
 
-def _timed_out(limit: time_limit.TimeLimit) -> "Outcome":
-    stopped = limit.error()
+def _timed_out(stopped: time_limit.RequestTimeout) -> "Outcome":
     return 503, {"errors": [_error(str(stopped), stopped.code)]}, None
 
 
@@ -297,7 +296,7 @@ def create_app(service: Service) -> Starlette:
         done, _ = await asyncio.wait({work}, timeout=service.request_seconds + GRACE_SECONDS)
         if not done and not limit.writing and once.claim():
             # Past the limit and the worker has not finished: answer now; it stops at its next check.
-            outcome = _timed_out(limit)
+            outcome = _timed_out(limit.error())
             try:
                 await run_in_threadpool(_account, principal, None, operation, variables, outcome)
             except StoreUnavailable:
@@ -369,7 +368,7 @@ def create_app(service: Service) -> Starlette:
             return _unavailable()
         stopped = next((e.original_error for e in result.errors or [] if isinstance(e.original_error, time_limit.RequestTimeout)), None)
         if stopped is not None:  # no part of a stopped answer leaves
-            return 503, {"errors": [_error(str(stopped), stopped.code)]}, None
+            return _timed_out(stopped)
         # A request error (parse, validation, variables) never started executing: no data entry.
         request_error = isinstance(result, PreExecutionError) or (result.data is None and errors and all(e.path is None for e in result.errors or []))
         if request_error:

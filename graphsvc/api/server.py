@@ -65,10 +65,9 @@ class Protocol(H11Protocol):
     def _head_late(self) -> None:
         self._head_timer = None
         if self.transport.is_closing() or self.conn.their_state is not h11.IDLE:
-            return
-        if self.conn.their_state is h11.IDLE and self.conn.our_state is h11.IDLE:
-            # No request to answer in h11's terms; the status line says why all the same.
-            self.transport.write(b"HTTP/1.1 408 Request Timeout\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+            return  # gone, or the head came in after all
+        # No request to answer in h11's terms; the status line says why all the same.
+        self.transport.write(b"HTTP/1.1 408 Request Timeout\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
         self.transport.close()
 
 
