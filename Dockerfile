@@ -5,18 +5,17 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
-    # The Neo4j store's Cypher files (cypher/ is beside the package, not inside it).
-    GRAPHSVC_CYPHER_DIR=/app/cypher \
     # The embedded store's file, and in any case the local keys kept beside it.
     GRAPHSVC_DB=/data/graphsvc.db
 
 WORKDIR /app
 COPY pyproject.toml README.md ./
 COPY graphsvc ./graphsvc
+# The Neo4j store's Cypher files: installed into the package (graphsvc.cypher, see pyproject.toml).
+COPY cypher ./cypher
 RUN pip install . \
     && useradd --system --uid 10001 --home-dir /data graphsvc \
     && mkdir -p /data && chown graphsvc /data
-COPY cypher ./cypher
 
 USER graphsvc
 VOLUME /data

@@ -22,6 +22,10 @@ CREATE INDEX assertion_moment IF NOT EXISTS FOR (a:Assertion) ON (a.predicate, a
 // exact-match attributes (date_of_birth, identifier) and names (case-folded, substring search)
 CREATE INDEX assertion_value IF NOT EXISTS FOR (a:Assertion) ON (a.predicate, a.vkey);
 CREATE TEXT INDEX assertion_folded IF NOT EXISTS FOR (a:Assertion) ON (a.folded);
+// an agency's record by its own reference for it (GraphStore.by_source: an import naming a
+// target by source_ref); the agency is checked on the few nodes found. A database made before
+// has its nodes given the property first (Sessions._ensure_schema).
+CREATE INDEX assertion_source IF NOT EXISTS FOR (a:Assertion) ON (a.source_ref);
 // staged imports: their assertions are found by import id when an unpublished one is removed
 CREATE INDEX assertion_import IF NOT EXISTS FOR (a:Assertion) ON (a.import_id);
 CREATE CONSTRAINT import_id IF NOT EXISTS FOR (i:Import) REQUIRE i.id IS UNIQUE;

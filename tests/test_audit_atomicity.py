@@ -225,7 +225,7 @@ def test_audit_entries_commit_with_synchronous_full(tmp_path):
 
 
 def test_the_outbox_commits_with_synchronous_full(tmp_path):
-    from graphsvc.store.outbox import AUDIT, Outbox
+    from graphsvc.store.neo4j.outbox import AUDIT, Outbox
 
     box = Outbox(tmp_path / "outbox", lambda outbox, records: None)
     try:

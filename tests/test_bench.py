@@ -17,7 +17,9 @@ from pathlib import Path
 
 import pytest
 
-from graphsvc import bench
+from graphsvc.bench import cli, ingest, runner, targets, timing
+from graphsvc.bench.latency import WINDOW_SWEEP_DAYS
+from graphsvc.bench.workload import CONCURRENCY, HTTP_WORKLOADS, PATTERN_OPS
 
 ROOT = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.timeout(600)
@@ -58,10 +60,10 @@ def _check_store_section(report: dict, kind: str) -> None:
     if kind == "embedded":
         assert s["memory"]["bytes_per_assertion"] > 0
     for path in ("store", "graphql"):
-        for op in bench.PATTERN_OPS:
+        for op in PATTERN_OPS:
             _check_figures(s["latency"][path][op], f"{kind} {path} {op}")
     sweep = s["latency"]["shared_contexts_by_window_days"]
-    assert set(sweep) == {str(d) for d in bench.WINDOW_SWEEP_DAYS}
+    assert set(sweep) == {str(d) for d in WINDOW_SWEEP_DAYS}
     for days, stats in sweep.items():
         _check_figures(stats, f"{kind} sharedContexts over {days} days")
     baselines = s["baselines"]
@@ -72,8 +74,8 @@ def _check_store_section(report: dict, kind: str) -> None:
         assert baselines[name]["same_answer"] is True, baselines[name].get("difference")
         assert baselines[name]["ours_over_baseline_p95"] > 0
     http = s["http"]
-    for workload in bench.HTTP_WORKLOADS:
-        for c in bench.CONCURRENCY:
+    for workload in HTTP_WORKLOADS:
+        for c in CONCURRENCY:
             run = http[workload][str(c)]
             assert {"requests", "rps", "p50_ms", "p95_ms", "p99_ms", "errors"} <= set(run), run
             # Quick runs last two seconds: a slow store at 32 clients may complete none in them.
@@ -91,7 +93,7 @@ def _check_report(report: dict, out: Path) -> None:
     assert report["machine"]["cpus"] and report["machine"]["python"]
     assert report["versions"]["sqlite"] and report["versions"]["strawberry-graphql"]
     assert report["data"]["records"] > 1000
-    for c in bench.CONCURRENCY:
+    for c in CONCURRENCY:
         floor = report["floor"]["hello"][str(c)]
         assert floor["requests"] > 0 and floor["errors"] == 0, floor
     for t in report["targets"]:
@@ -178,7 +180,7 @@ def test_bench_small_both_stores_writes_a_complete_report(tmp_path):
 
 def test_neo4j_unavailable_is_reported_not_raised(tmp_path, monkeypatch):
     monkeypatch.delenv("NEO4J_URI", raising=False)
-    result = bench.bench_store("neo4j", bench.build_parser().parse_args(["--quick"]), tmp_path / "none.jsonl", tmp_path, "httpx", {}, {})
+    result = runner.bench_store("neo4j", cli.build_parser().parse_args(["--quick"]), tmp_path / "none.jsonl", tmp_path, "httpx", {}, {})
     assert result["status"] == "unavailable" and "NEO4J_URI" in result["reason"]
 
 
@@ -186,7 +188,7 @@ def test_targets_say_by_how_much_they_are_missed():
     report = {"stores": {"embedded": {"status": "ok", "ingest": {"assertions_per_second": 25_000.0},
                                       "latency": {"store": {"sharedContexts": {"p95_ms": 50.0}}, "graphql": {"missingHistory": {"p95_ms": 10.0}}},
                                       "memory": {"bytes_per_assertion": 700.0}, "cold_start": {"cold_start_seconds": 61.0}}}}
-    rows = {t["target"]: t for t in bench.evaluate_targets(report)}
+    rows = {t["target"]: t for t in targets.evaluate_targets(report)}
     assert rows["import rate"]["met"] is False and "50%" in rows["import rate"]["miss"]
     assert rows["sharedContexts p95"]["met"] is True and rows["sharedContexts p95"]["miss"] is None
     assert rows["missingHistory via GraphQL p95"]["met"] is False and "2.00x" in rows["missingHistory via GraphQL p95"]["miss"]
@@ -198,38 +200,38 @@ def test_import_tool_stages_are_read_from_its_log(tmp_path):
     log = tmp_path / "import.log"
     log.write_text("Import starting 2026-12-05\n(1/4) Node import 2026-12-05 18:09:58\n"
                    "Node import COMPLETED in 1m 2s 513ms\nPost processing COMPLETED in 472ms\nIMPORT DONE in 1h 3s. \n")
-    assert bench._import_tool_stages(log) == {"Node import": 62.51, "Post processing": 0.47, "Import in all": 3603.0}
-    assert bench._import_tool_stages(tmp_path / "none.log") == {}
+    assert ingest._import_tool_stages(log) == {"Node import": 62.51, "Post processing": 0.47, "Import in all": 3603.0}
+    assert ingest._import_tool_stages(tmp_path / "none.log") == {}
 
 
 def test_machine_cpu_seconds_count_busy_time():
-    before = bench.machine_cpu_seconds()
+    before = timing.machine_cpu_seconds()
     if before is None:
         pytest.skip("no /proc/stat here")
     deadline = time.process_time() + 0.3
     while time.process_time() < deadline:  # busy, so the machine's count must move
         pass
-    assert bench.machine_cpu_seconds() - before >= 0.2
+    assert timing.machine_cpu_seconds() - before >= 0.2
 
 
 def test_own_cpu_seconds_count_this_process_and_children_waited_for():
-    before = bench.own_cpu_seconds()
+    before = timing.own_cpu_seconds()
     spin = "import time\nt = time.process_time() + 0.3\nwhile time.process_time() < t: pass"
     subprocess.run([sys.executable, "-c", spin], check=True)  # a writer process, waited for
-    assert bench.own_cpu_seconds() - before >= 0.25
+    assert timing.own_cpu_seconds() - before >= 0.25
 
 
 def test_percentiles_are_nearest_rank():
     values = [float(i) for i in range(1, 1001)]
-    assert bench.percentile(values, 50) == 500.0
-    assert bench.percentile(values, 95) == 950.0
-    assert bench.percentile(values, 99) == 990.0
-    assert bench.percentile([3.0], 99) == 3.0
-    assert bench.percentile([], 50) is None
+    assert timing.percentile(values, 50) == 500.0
+    assert timing.percentile(values, 95) == 950.0
+    assert timing.percentile(values, 99) == 990.0
+    assert timing.percentile([3.0], 99) == 3.0
+    assert timing.percentile([], 50) is None
 
 
 def test_load_generator_refuses_non_loopback(tmp_path):
-    from graphsvc import bench_load
+    from graphsvc.bench import load as bench_load
 
     with pytest.raises(SystemExit):
         bench_load.run_load("http://10.0.0.1:80/graphql", tmp_path / "b.jsonl", "", 1, 1, tmp_path)

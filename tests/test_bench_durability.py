@@ -1,10 +1,10 @@
-"""The synchronous=FULL cost benchmark (graphsvc/bench_durability.py) returns sane figures."""
+"""The synchronous=FULL cost benchmark (graphsvc/bench/durability.py) returns sane figures."""
 
 from __future__ import annotations
 
 import pytest
 
-from graphsvc import bench_durability
+from graphsvc.bench import durability as bench_durability
 
 
 @pytest.fixture(autouse=True)

@@ -1,11 +1,11 @@
-"""The repeated-sightings benchmark (graphsvc.bench_repeats) gives sane figures."""
+"""The repeated-sightings benchmark (graphsvc.bench.repeats) gives sane figures."""
 
 from __future__ import annotations
 
 import pytest
 
 from conftest import need_neo4j
-from graphsvc import bench_repeats
+from graphsvc.bench import repeats as bench_repeats
 from graphsvc.paging import MAX_LIST
 
 

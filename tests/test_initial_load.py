@@ -1,4 +1,4 @@
-"""The offline initial load (graphsvc initial-load, store/initial_load.py) against a real Neo4j:
+"""The offline initial load (graphsvc initial-load, store/neo4j/initial_load.py) against a real Neo4j:
 the harness's server is stopped, loaded by Neo4j's own import tool and started again
 (tests/neo4j/control.py). What it loads must be what `graphsvc import` would have stored:
 the same nodes, property for property, the same answers, the same refusals."""
@@ -16,8 +16,11 @@ from conftest import need_neo4j
 from graphsvc import audit, cli
 from graphsvc.bulk import import_file
 from graphsvc.ingest import IngestError, prepare
-from graphsvc.store import EmbeddedStore, initial_load
-from graphsvc.store.neo4j import Neo4jStore, row_of
+from graphsvc.store import EmbeddedStore
+from graphsvc import initial_load
+from graphsvc.store.neo4j import Neo4jStore
+from graphsvc.store.neo4j.initial_load import COLUMNS
+from graphsvc.store.neo4j.rows import row_of
 
 # Strings the CSV must carry exactly: quotes, the delimiters, line breaks, the import tool's
 # array delimiter, blanks, an empty string, non-ASCII, a backslash before a quote.
@@ -170,4 +173,4 @@ def test_every_property_a_node_gets_has_a_column(tmp_path):
     """row_of's properties are the load's columns: a property added there and not here would
     be refused by the load (LoadError), never silently dropped."""
     for a in prepare(enumerate(_records(3), start=1), initial_load.LoadFiles(tmp_path)):
-        assert set(row_of(a)) <= {name for name, _ in initial_load.COLUMNS}
+        assert set(row_of(a)) <= {name for name, _ in COLUMNS}

@@ -28,7 +28,7 @@ from graphsvc.api import limits
 from graphsvc.api.schema import schema
 from graphsvc.api.server import Protocol
 from graphsvc.store import EmbeddedStore
-from graphsvc.bench_validation import HOSTILE, doubling
+from graphsvc.bench.validation import HOSTILE, doubling
 from live import LiveServer, make_service
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -81,7 +81,7 @@ def test_a_document_within_the_limits_is_measured_as_its_fragments_spread():
 
 
 def test_introspection_may_nest_to_20_and_no_further():
-    from graphsvc.bench_validation import _introspection
+    from graphsvc.bench.validation import _introspection
 
     m = limits.measure(schema._schema, parse(_introspection(20)))[""]
     assert (m.depth, m.data_depth) == (20, 0)  # typed as introspection all the way down

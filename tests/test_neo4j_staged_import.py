@@ -24,7 +24,9 @@ from graphsvc.ingest import IngestError, prepare
 from graphsvc.model import View
 from graphsvc.store import EmbeddedStore
 from graphsvc.store.base import StoreUnavailable
-from graphsvc.store.neo4j import Neo4jStore, _in_background, row_of
+from graphsvc.store.neo4j import Neo4jStore
+from graphsvc.store.neo4j.rows import row_of
+from graphsvc.store.neo4j.staged import _in_background
 from records import link
 from test_store_parity import compare_reads
 

@@ -1,4 +1,4 @@
-"""The Neo4j store's local outbox (store/outbox.py): an API audit entry or owner notification
+"""The Neo4j store's local outbox (store/neo4j/outbox.py): an API audit entry or owner notification
 is on disk before the answer leaves, reaches Neo4j once, in the order recorded, and survives
 Neo4j being down and the process being killed."""
 
@@ -23,7 +23,7 @@ from conftest import need_neo4j
 from graphsvc import audit
 from graphsvc.model import AccessNotification
 from graphsvc.store import outbox_path, read_cache_poll
-from graphsvc.store.outbox import AUDIT, Outbox
+from graphsvc.store.neo4j.outbox import AUDIT, Outbox
 from graphsvc.store.neo4j import Neo4jStore
 
 ROOT = Path(__file__).resolve().parent.parent

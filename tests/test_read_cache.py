@@ -1,4 +1,4 @@
-"""The Neo4j store's read cache (store/read_cache.py): a kept read (an entity, entities' kinds
+"""The Neo4j store's read cache (store/neo4j/read_cache.py): a kept read (an entity, entities' kinds
 and family links) is only ever given to a reader who sees the same things, and never outlives a write: at once
 for this process's own, within the poll for another process's."""
 
@@ -211,7 +211,7 @@ def test_kept_kinds_and_families_are_what_the_reader_would_read_now(neo4j_for_te
 
 def test_each_shelf_keeps_at_most_its_size_and_a_change_drops_them_all():
     """No database needed: the version is a constant until the test changes it."""
-    from graphsvc.store.read_cache import ReadCache
+    from graphsvc.store.neo4j.read_cache import ReadCache
 
     version = [1]
     cache = ReadCache(lambda: version[0], 0.01, {"entity": 2, "kind": 3})

@@ -10,6 +10,7 @@ from graphsvc import demo
 from graphsvc.bulk import import_records
 from graphsvc.model import TRUSTED, View
 from graphsvc.store import EmbeddedStore, embedded, snapshot
+from graphsvc.vocabulary import DATED
 from records import entity, link, retraction
 
 VIEWS = (View(auths=frozenset({"police"}), agency="police"), View(auths=frozenset({"csc", "health"}), agency="csc"), None)
@@ -37,7 +38,7 @@ def state(s: EmbeddedStore) -> dict:
         "log": list(s.log()),
         "entities": [s.entity(i, v) for i in ids[:: max(1, len(ids) // 150)] for v in VIEWS],
         "kinds": [s.kinds_of(ids, v) for v in VIEWS],
-        "dated": [s.dated(v, sorted(embedded.DATED)) for v in VIEWS],
+        "dated": [s.dated(v, sorted(DATED)) for v in VIEWS],
         "graph": sorted(s.graph.edges(keys=True)),
         "assertions": s.assertions([a.id for a in s.log()], None),
     }

@@ -60,7 +60,7 @@ def open_store(db_or_uri: Optional[str | Path] = None, kind: Optional[str] = Non
 
 def outbox_path(db: Optional[str | Path]) -> Optional[str]:
     """Where a Neo4j store's API audit entries and owner notifications wait, durably, to be
-    written to Neo4j (store/outbox.py): GRAPHSVC_OUTBOX (a file; "off": none, each request
+    written to Neo4j (store/neo4j/outbox.py): GRAPHSVC_OUTBOX (a file; "off": none, each request
     then commits them to Neo4j before answering), else beside the local key files."""
     configured = os.environ.get("GRAPHSVC_OUTBOX")
     if configured:
@@ -70,7 +70,7 @@ def outbox_path(db: Optional[str | Path]) -> Optional[str]:
 
 def read_cache_poll() -> Optional[float]:
     """How often a Neo4j store checks whether the database changed, dropping the entity reads,
-    kinds and family links it keeps when it did (store/read_cache.py): GRAPHSVC_READ_CACHE_POLL seconds (default 0.1;
+    kinds and family links it keeps when it did (store/neo4j/read_cache.py): GRAPHSVC_READ_CACHE_POLL seconds (default 0.1;
     "off" or 0: keep nothing, read Neo4j every time). Writes through this process drop them at once."""
     configured = (os.environ.get("GRAPHSVC_READ_CACHE_POLL") or "0.1").strip().lower()
     if configured == "off":

@@ -70,6 +70,14 @@ class GraphStore(abc.ABC):
         """assertion() for each id, in one read: only the ids whose assertion the view is shown."""
 
     @abc.abstractmethod
+    def by_source(self, sources: Iterable[tuple[str, str]], view: Optional[View] = None) -> dict[tuple[str, str], list[Assertion]]:
+        """For each (agency, source_ref), the assertions recorded under it that the view is
+        shown, superseded or not, in the order written; only the pairs with any are keys. A
+        source_ref names one record of its agency, which may have made several assertions (an
+        entity's attributes), and agencies do not always keep them unique: import resolves a
+        target named by its source with this (ingest.Batch), and refuses any but exactly one."""
+
+    @abc.abstractmethod
     def kinds_of(self, entity_ids: Iterable[str], view: Optional[View] = None) -> dict[str, str]:
         """kind_of for each entity, in one read: only the entities whose kind the view sees."""
 

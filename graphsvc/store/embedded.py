@@ -28,34 +28,11 @@ from datetime import datetime
 from .. import audit, faults, heap
 from ..model import TRUSTED, AccessNotification, Acknowledgement, Assertion, ContextLink, Entity, PlacedChildren, Sightings, SharingDecision, build_assertion, View, current, format_time, moment, parse_time
 from . import log_writer, snapshot, sql
+from .sqlite import TimeTexts, connect, rows_of, seal_into
 from .base import GraphStore, among
 
 log = logging.getLogger("graphsvc.store")
 SOCIAL = frozenset({"associates_with", "family_member_of"})
-# Predicates pattern queries look up by time (see GraphStore.dated).
-DATED = frozenset(p for p in v.LINKS if p not in ("works_for", "occurred_at")) | {"occurred_on"}
-
-
-def rows_of(fields: Iterable[tuple[Any, ...]]) -> Iterator[tuple[object, ...]]:
-    """SQLite rows from assertions' fields (sql.FIELDS: the columns' attributes, in their order),
-    spelled out: this runs once per assertion on bulk import. A record's assertions share their
-    times, so each distinct time is formatted once."""
-    texts = _TimeTexts({None: None})
-    dumps = json.dumps
-    for (id_, subject, predicate, obj, value, role, valid_from, valid_to, recorded_at, recorded_by, agency, source_ref,
-         method, status, reliability, confidence, scope, handling, supersedes, retraction, notify_owner) in fields:
-        yield (
-            id_, subject, predicate, obj, None if value is None else dumps(value), role,
-            texts[valid_from], texts[valid_to], texts[recorded_at], recorded_by, agency,
-            source_ref, method, status, reliability, confidence, scope, handling,
-            supersedes, int(retraction), int(notify_owner),
-        )
-
-
-class _TimeTexts(dict[Optional[datetime], Optional[str]]):
-    def __missing__(self, value: datetime) -> Optional[str]:
-        text = self[value] = format_time(value)
-        return text
 
 
 class _Times(dict[Optional[str], Optional[datetime]]):
@@ -179,31 +156,6 @@ def _get(index: dict[Any, Any], key: Any) -> Sequence[Assertion]:
     return found if type(found) is list else (found,)
 
 
-def connect(path: str | Path) -> sqlite3.Connection:
-    db = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
-    db.execute("PRAGMA journal_mode=WAL")
-    # FULL: an acknowledged write, and every audit entry, is on disk (through a power cut)
-    # before we say so. Never lowered: audit entries share their commits (GroupCommit) instead.
-    db.execute("PRAGMA synchronous=FULL")
-    db.execute("PRAGMA foreign_keys=ON")
-    # Index pages stay in memory during bulk imports (ids are hashes, so inserts are random).
-    db.execute("PRAGMA cache_size=-262144")
-    db.execute("PRAGMA temp_store=MEMORY")
-    db.executescript(sql.SCHEMA + sql.TRIGGERS)
-    return db
-
-
-def seal_into(db: sqlite3.Connection, entries: list[dict]) -> list[dict]:
-    """Seal the entries after the log's head and store them, in the caller's transaction (which
-    holds the write lock, so the head cannot move): as few statements as the entries need, one
-    per entry and one executemany for the ids each names. Also run by log_writer's process."""
-    stored = audit.seal_after(entries, db.execute(sql.AUDIT_HEAD).fetchone())
-    for sealed in stored:
-        db.execute(sql.INSERT_AUDIT, tuple(json.dumps(sealed[c]) if c in ("roles", "returned") else sealed[c] for c in sql.AUDIT_COLUMNS))
-        db.executemany(sql.INSERT_AUDIT_RETURNED, ((sealed["seq"], i) for i in sealed["returned"]))
-    return stored
-
-
 class EmbeddedStore(GraphStore):
     def __init__(self, path: str | Path):
         self.path = Path(path)
@@ -292,7 +244,7 @@ class EmbeddedStore(GraphStore):
                 return 0
             last_id = next(reversed(self._all))  # the projection holds the log in order
             (last_seq,) = self.db.execute(sql.SEQ_OF, (last_id,)).fetchone()
-            texts = _TimeTexts({None: None})
+            texts = TimeTexts({None: None})
             # Equal strings written as one (marshal refers back to an object it has written):
             # assertions made by an import hold a copy per record, which would be read back as
             # copies too (~180 bytes per assertion more resident at large-la). Only strings:
@@ -340,7 +292,7 @@ class EmbeddedStore(GraphStore):
                 _add(values, (predicate, a.value), a)
             elif predicate == "name":
                 names.append(a)
-            if predicate in DATED:
+            if predicate in v.DATED:
                 when, seq = moment(a), len(everything)
                 if gathered is not None:
                     new = gathered.get(predicate) or gathered.setdefault(predicate, _Timeline([], array("q"), []))
@@ -445,6 +397,21 @@ class EmbeddedStore(GraphStore):
 
     def assertions(self, assertion_ids: Iterable[str], view: Optional[View] = None) -> dict[str, Assertion]:
         return {i: a for i in assertion_ids if (a := self.assertion(i, view)) is not None}
+
+    def by_source(self, sources: Iterable[tuple[str, str]], view: Optional[View] = None) -> dict[tuple[str, str], list[Assertion]]:
+        # From the log (the projection keeps no index by source: it would cost memory for every
+        # assertion, to answer the few imports that name a target by its source).
+        wanted = sorted(set(sources))
+        if not wanted:
+            return {}
+        with self.lock:
+            rows = self.db.execute(sql.SELECT_BY_SOURCE, (json.dumps(wanted),)).fetchall()
+        found: dict[tuple[str, str], list[Assertion]] = defaultdict(list)
+        for (assertion_id,) in rows:
+            a = self.assertion(assertion_id, view)
+            if a is not None:
+                found[(a.agency, a.source_ref)].append(a)
+        return dict(found)
 
     def entity(self, entity_id: str, view: Optional[View]) -> Optional[Entity]:
         """The port's answer, remembered for a "now" reader (_memo) until the next write: its
@@ -655,7 +622,7 @@ class EmbeddedStore(GraphStore):
     def _transaction(self) -> Iterator[sqlite3.Connection]:
         """All or nothing, committed before the caller goes on, with synchronous=FULL (see
         connect): on disk even through a power cut. Audit entries too: GroupCommit shares one
-        commit among the requests waiting (measured: graphsvc/bench_durability.py)."""
+        commit among the requests waiting (measured: graphsvc/bench/durability.py)."""
         with self.lock:
             self.db.execute("BEGIN IMMEDIATE")
             try:

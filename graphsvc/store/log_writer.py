@@ -27,6 +27,7 @@ from typing import IO, Optional, Sequence
 from .. import audit, faults
 from ..model import Assertion, Chunk
 from . import sql
+from .sqlite import connect, rows_of, seal_into
 
 
 class LogWriteError(sqlite3.DatabaseError):
@@ -102,8 +103,6 @@ class Writer:
 
 
 def serve(path: str, rows_in: IO[bytes], reply_out: IO[bytes]) -> int:
-    from .embedded import connect, rows_of, seal_into
-
     gc.disable()  # what it makes is freed as it goes (no cycles); collections would walk it for nothing
     db: Optional[sqlite3.Connection] = None
     replied = False

@@ -78,6 +78,12 @@ COUNT = "SELECT count(*) FROM assertions"
 COUNT_UP_TO = "SELECT count(*) FROM assertions WHERE seq <= ?"
 ID_AT = "SELECT id FROM assertions WHERE seq = ?"
 SEQ_OF = "SELECT seq FROM assertions WHERE id = ?"
+# The ids recorded under each (agency, source_ref) of a JSON list of pairs, in the order written.
+# No index (see SCHEMA): one read of the whole log, made only for an import whose records name
+# a target by its source, once per chunk of such records (ingest.Batch.prefetch).
+SELECT_BY_SOURCE = """SELECT id FROM assertions
+WHERE (agency, source_ref) IN (SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each(?))
+ORDER BY seq"""
 PING = "SELECT 1"
 GET_META = "SELECT value FROM meta WHERE key = ?"
 PUT_META = "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value"

@@ -12,8 +12,8 @@ from typing import Any, Callable
 
 from graphql import GraphQLError, parse, specified_rules
 
-from .api import limits
-from .api.schema import schema
+from ..api import limits
+from ..api.schema import schema
 
 
 def doubling(levels: int) -> str:

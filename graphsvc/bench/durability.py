@@ -18,10 +18,10 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, Callable
 
-from . import writing
-from .principal import Principal
-from .store.embedded import EmbeddedStore
-from .store.outbox import AUDIT, Outbox
+from .. import writing
+from ..principal import Principal
+from ..store.embedded import EmbeddedStore
+from ..store.neo4j.outbox import AUDIT, Outbox
 
 MODES = ("NORMAL", "FULL")
 THREADS = 8
@@ -125,7 +125,7 @@ def sync_cost(work: Path) -> dict[str, Any]:
     return out
 
 
-if __name__ == "__main__":  # python -m graphsvc.bench_durability [DIR]
+if __name__ == "__main__":  # python -m graphsvc.bench.durability [DIR]
     import json
     import sys
     import tempfile

@@ -21,6 +21,7 @@ Only into an empty database (the tool overwrites it): later data goes in with `g
 from __future__ import annotations
 
 import multiprocessing
+import operator
 import subprocess
 import time
 import uuid
@@ -30,25 +31,25 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, Callable, Iterable, Optional, Sequence
 
-from .. import audit
-from ..model import Assertion, Chunk, View, build_assertion
-from . import sql
-from .neo4j import row_of
+from ... import audit
+from ...model import FIELD_NAMES, Assertion, Chunk, View, build_assertion
+from .rows import row_of
 
 ARGS = "import.args"  # the import tool's arguments, read with `@import.args` in the load's folder
 ASSERTIONS, SCOPES, COUNTERS, SUPERSEDES = "assertions.csv", "scopes.csv", "counters.csv", "supersedes.csv"
 AUDIT, AUDIT_HEAD = "audit.csv", "audit_head.csv"  # the load's audit entry: loaded with it, or not at all
 
-# The properties of an Assertion node (neo4j.row_of, plus its number), each with the import
+# The properties of an Assertion node (rows.row_of, plus its number), each with the import
 # tool's type for it; `id` is also the node's id for the SUPERSEDES links. Strings unless said.
 COLUMNS: tuple[tuple[str, str], ...] = (
     ("id", "id:ID(Assertion)"), ("seq", "seq:long"), ("subject", "subject"), ("predicate", "predicate"),
     ("object", "object"), ("value", "value"), ("role", "role"), ("valid_from", "valid_from"),
-    ("valid_to", "valid_to"), ("recorded_at", "recorded_at"), ("agency", "agency"), ("scope", "scope"),
+    ("valid_to", "valid_to"), ("recorded_at", "recorded_at"), ("agency", "agency"), ("source_ref", "source_ref"), ("scope", "scope"),
     ("supersedes", "supersedes"), ("retraction", "retraction:boolean"), ("notify_owner", "notify_owner:boolean"),
     ("moment", "moment"), ("vkey", "vkey"), ("text", "text"), ("folded", "folded"), ("detail", "detail"),
 )
 _NAMES = tuple(name for name, _ in COLUMNS)
+_FIELDS = operator.attrgetter(*FIELD_NAMES)  # an assertion's field values, as a Chunk's `fields` hold them
 _KNOWN = frozenset(_NAMES)
 
 
@@ -131,6 +132,9 @@ class LoadFiles:
     def assertions(self, assertion_ids: Iterable[str], view: Optional[View] = None) -> dict[str, Assertion]:
         return {}
 
+    def by_source(self, sources: Iterable[tuple[str, str]], view: Optional[View] = None) -> dict[tuple[str, str], list[Assertion]]:
+        return {}
+
     def append_all(self, chunks: Iterable[Sequence[Assertion]]) -> int:
         """Write the chunks as they are validated. Their CSV lines are made by _WORKERS other
         processes (this one validates: on one core each, the two halves of the work overlap),
@@ -144,7 +148,7 @@ class LoadFiles:
             links.write(":START_ID(Assertion),:END_ID(Assertion)\n")
             try:
                 for chunk in chunks:
-                    fields = chunk.fields if isinstance(chunk, Chunk) else [sql.FIELDS(a) for a in chunk]
+                    fields = chunk.fields if isinstance(chunk, Chunk) else [_FIELDS(a) for a in chunk]
                     pending.append(pool.submit(_lines, fields, seq))
                     seq += len(fields)
                     while len(pending) > _AHEAD:
@@ -186,20 +190,6 @@ class LoadFiles:
             args[3:3] = [f"--nodes=AuditEntry={AUDIT}", f"--nodes=AuditHead={AUDIT_HEAD}"]
         (self.folder / ARGS).write_text("\n".join(args) + "\n", encoding="utf-8")
         return Written(self.folder, assertions, len(self.scopes), self.links)
-
-
-def write(path: str | Path, folder: str | Path, progress: Optional[bool] = None, audit_entry: Optional[dict] = None) -> Written:
-    """Validate the JSON Lines file as `graphsvc import` does and write the load's files into
-    `folder` (made if missing). Raises IngestError naming every bad record; then the folder
-    holds no import.args, so nothing half-written can be loaded."""
-    from ..bulk import import_file
-
-    folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / ARGS).unlink(missing_ok=True)
-    files = LoadFiles(folder)
-    result = import_file(files, path, progress=progress, exports=False)  # type: ignore[arg-type]
-    return files.finish(result.written, audit_entry)
 
 
 def run(command: Sequence[str], folder: str | Path) -> None:

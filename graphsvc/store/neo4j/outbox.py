@@ -25,8 +25,8 @@ import uuid
 from pathlib import Path
 from typing import Any, Callable
 
-from ..audit import GroupCommit
-from .base import StoreUnavailable
+from ...audit import GroupCommit
+from ..base import StoreUnavailable
 
 log = logging.getLogger(__name__)
 

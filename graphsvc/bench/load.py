@@ -5,7 +5,7 @@ Both are closed-loop: `concurrency` connections, each sending its next request a
 previous answer arrives, for a bounded time, against a loopback URL only. A request counts as
 an error when it fails, times out, is not HTTP 200, or its GraphQL body carries "errors".
 
-    python -m graphsvc.bench_load --url http://127.0.0.1:PORT/graphql --bodies FILE \
+    python -m graphsvc.bench.load --url http://127.0.0.1:PORT/graphql --bodies FILE \
         --token TOKEN --concurrency 8 --seconds 10
 
 prints one JSON object: requests, seconds, rps, errors and latency percentiles in ms.
@@ -24,6 +24,8 @@ from pathlib import Path
 from typing import Any, Optional
 from urllib.parse import urlsplit
 
+from .timing import percentile
+
 LOOPBACK = ("127.", "localhost", "[::1]", "::1")
 
 
@@ -33,18 +35,10 @@ def _check_loopback(url: str) -> None:
         raise SystemExit(f"refusing to load {url}: the benchmark only sends traffic to loopback addresses")
 
 
-def percentile(sorted_values: list[float], q: float) -> Optional[float]:
-    """Nearest-rank percentile of already sorted values (q in 0..100)."""
-    if not sorted_values:
-        return None
-    rank = max(1, -(-len(sorted_values) * q // 100))  # ceil(n * q / 100), at least 1
-    return sorted_values[int(min(rank, len(sorted_values))) - 1]
-
-
 # --- wrk ------------------------------------------------------------------------------------------
 
 WRK_SCRIPT = r"""
--- Written by graphsvc.bench_load: rotate request bodies, count non-200 and GraphQL errors.
+-- Written by graphsvc.bench.load: rotate request bodies, count non-200 and GraphQL errors.
 local bodies = {}
 for line in io.lines(os.getenv("BENCH_BODIES")) do table.insert(bodies, line) end
 local token = os.getenv("BENCH_TOKEN")
@@ -186,21 +180,23 @@ async def _load(url: str, bodies: list[bytes], token: str, concurrency: int, sec
 def run_httpx(url: str, bodies: Path, token: str, concurrency: int, seconds: float) -> dict[str, Any]:
     """Run the async client in a separate process and return its figures."""
     _check_loopback(url)
-    cmd = [sys.executable, "-m", "graphsvc.bench_load", "--url", url, "--bodies", str(bodies), "--concurrency", str(concurrency), "--seconds", str(seconds)]
-    env = _child_env()
-    env["BENCH_TOKEN"] = token
+    cmd = [sys.executable, "-m", "graphsvc.bench.load", "--url", url, "--bodies", str(bodies), "--concurrency", str(concurrency), "--seconds", str(seconds)]
+    env = child_env({"BENCH_TOKEN": token})
     out = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=seconds + 120)
     if out.returncode != 0:
         raise RuntimeError(f"load client failed (exit {out.returncode}): {out.stderr.strip()[-800:]}")
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def _child_env() -> dict[str, str]:
+def child_env(extra: Optional[dict[str, str]] = None) -> dict[str, str]:
+    """The environment of a process the bench starts (servers, probes, load clients): this
+    one's, with this checkout first on PYTHONPATH, and `extra`."""
     import os
 
     env = dict(os.environ)
-    root = str(Path(__file__).resolve().parent.parent)
+    root = str(Path(__file__).resolve().parents[2])
     env["PYTHONPATH"] = root + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
+    env.update(extra or {})
     return env
 
 
@@ -214,7 +210,7 @@ def run_load(url: str, bodies: Path, token: str, concurrency: int, seconds: floa
 def main(argv: Optional[list[str]] = None) -> int:
     import os
 
-    p = argparse.ArgumentParser(prog="python -m graphsvc.bench_load", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = argparse.ArgumentParser(prog="python -m graphsvc.bench.load", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--url", required=True)
     p.add_argument("--bodies", required=True, help="a file of JSON request bodies, one a line (rotated)")
     p.add_argument("--token", default=None, help="bearer token (default $BENCH_TOKEN)")

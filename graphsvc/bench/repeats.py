@@ -3,7 +3,7 @@
 One small synthetic dataset is built twice in a store of the given kind: as it is, and with
 `repeats` more sightings of one child at one venue (the same link recorded again and again, as
 a place a child is seen at every day). sharedContexts and person() (that child, with its links)
-are timed through the in-process GraphQL schema, as bench.graphql_ops does; the answers with
+are timed through the in-process GraphQL schema, as latency.graphql_ops does; the answers with
 the repeats should cost within TARGET_RATIO of those without, since reads and patterns answer
 one item per distinct link (graphsvc.sightings).
 """
@@ -16,7 +16,9 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, Callable, Optional
 
-from . import bench
+from .backends import Unavailable, clear_neo4j, open_backend
+from .timing import measure
+from .workload import principal
 
 TARGET_RATIO = 2.0
 SCOPE = "police|csc|mash"
@@ -72,11 +74,11 @@ def records(repeats: int) -> list[dict[str, Any]]:
 
 
 def _ops(store) -> dict[str, Callable[[int], Any]]:
-    from .api.context import Context
-    from .api.schema import schema
-    from .principal import Pseudonyms
+    from ..api.context import Context
+    from ..api.schema import schema
+    from ..principal import Pseudonyms
 
-    who = bench.principal()
+    who = principal()
     pseudonyms = Pseudonyms(os.urandom(32))
 
     def op(name: str, variables: Optional[dict[str, Any]]) -> Callable[[int], Any]:
@@ -93,23 +95,23 @@ def _ops(store) -> dict[str, Callable[[int], Any]]:
 
 def _domain_ops(store) -> dict[str, Callable[[int], Any]]:
     """The same two through the domain and the store alone (no GraphQL answer built)."""
-    from .patterns import Patterns
+    from ..patterns import Patterns
 
-    view = bench.principal().view()
+    view = principal().view()
     return {"sharedContexts": lambda i: Patterns(store, view).shared_contexts(3, None, None),
             "person": lambda i: store.entity(REPEATED[0], view)}
 
 
 def _build(kind: str, db: Path, repeats: int, clear: bool):
-    from .bulk import import_records
+    from ..bulk import import_records
 
     if kind == "neo4j":
         if clear:
-            bench.clear_neo4j()
-    store = bench.open_backend(kind, db)
+            clear_neo4j()
+    store = open_backend(kind, db)
     if kind == "neo4j" and not clear and store.holds_anything():  # type: ignore[attr-defined]
         store.close()
-        raise bench.Unavailable("the Neo4j database holds data: this benchmark builds its own twice (pass clear=True to empty it)")
+        raise Unavailable("the Neo4j database holds data: this benchmark builds its own twice (pass clear=True to empty it)")
     import_records(store, records(repeats))
     return store
 
@@ -132,12 +134,12 @@ def repeated_links(kind: str, work: Path, repeats: int = 10_000, calls: int = 40
         try:
             out[label] = {}
             for name, fn in _ops(store).items():
-                figures = bench.measure(fn, calls, warmup, budget_s, min_calls=min(calls, 10))
+                figures = measure(fn, calls, warmup, budget_s, min_calls=min(calls, 10))
                 figures["answer_bytes"] = len(json.dumps(fn(0), default=str))
                 out[label][name] = figures
             domain = out.setdefault("domain", {}).setdefault(label, {})
             for name, fn in _domain_ops(store).items():
-                domain[name] = bench.measure(fn, calls, warmup, budget_s, min_calls=min(calls, 10))
+                domain[name] = measure(fn, calls, warmup, budget_s, min_calls=min(calls, 10))
         finally:
             store.close()
     out["ratio"] = _ratios(out["with"], out["without"])
@@ -150,7 +152,7 @@ def _ratios(with_: dict[str, Any], without: dict[str, Any]) -> dict[str, dict[st
     return {name: {q: round(with_[name][f"{q}_ms"] / without[name][f"{q}_ms"], 3) for q in ("p50", "p95")} for name in QUERIES}
 
 
-if __name__ == "__main__":  # python -m graphsvc.bench_repeats [embedded|neo4j] [work dir] [repeats]
+if __name__ == "__main__":  # python -m graphsvc.bench.repeats [embedded|neo4j] [work dir] [repeats]
     import sys
     import tempfile
 
