@@ -35,10 +35,11 @@ def cmd_import(args: argparse.Namespace) -> int:
             # The entry naming the import commits with it (GraphStore.append): a kill -9 at any
             # point leaves both or neither.
             result = import_file(store, args.file, progress=None if not args.no_progress else False,
-                                 audit_entry=cli_entry(f"import: {Path(args.file).name}"))
+                                 audit_entry=cli_entry(f"import: {Path(args.file).name}"), ids=args.ids)
         except IngestError as exc:
             audit_write(store, f"import: {Path(args.file).name}", f"rejected: {len(exc.errors)} errors")
-            print(f"import rejected: {args.file}: {exc}", file=sys.stderr)
+            lines = len({e.line for e in exc.errors})
+            print(f"import rejected: {args.file}: {lines} line{'s' if lines != 1 else ''} rejected, {exc}", file=sys.stderr)
             return 1
         except OSError as exc:
             print(f"import failed: {exc}", file=sys.stderr)
@@ -50,15 +51,34 @@ def cmd_import(args: argparse.Namespace) -> int:
             return 1
         if not result.audited:  # an export file, restored with its own log
             audit_write(store, f"import: {Path(args.file).name}", f"ok: {result.records} records, {result.written} new assertions")
-    print(f"imported {args.file}: {result.records} records, {result.written} new assertions")
+    print(import_summary(args.file, result, args.ids))
     return 0
+
+
+# The order record types are reported in: new records, then those of an export file.
+REPORTED = ("entity", "event", "assertion", "correction", "retraction",
+            "stored_assertion", "stored_decision", "stored_acknowledgement", "stored_access", "audit_entry")
+
+
+def import_summary(file: str, result, ids: str | None) -> str:
+    """What an import wrote: counts only, never a record's contents."""
+    kinds = sorted(result.kinds.items(), key=lambda kv: (REPORTED.index(kv[0]) if kv[0] in REPORTED else len(REPORTED), kv[0]))
+    lines = [f"imported {file}: {result.records} records, {result.written} new assertions"]
+    if kinds:
+        lines.append("records by type: " + ", ".join(f"{kind} {n}" for kind, n in kinds))
+    if result.present:
+        lines.append(f"already stored (skipped): {result.present} assertions")
+    if ids:
+        lines.append(f"assertion ids: {result.written + result.present} written to {ids}")
+    return "\n".join(lines)
 
 
 def cmd_initial_load(args: argparse.Namespace) -> int:
     import shlex
 
     from .ingest import IngestError
-    from .store import initial_load, open_store
+    from .store import open_store
+    from . import initial_load
     from .store.base import StoreUnavailable
 
     command = shlex.split(args.run)
@@ -244,6 +264,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file")
     store_arguments(p)
     p.add_argument("--no-progress", action="store_true", help="never show a progress bar")
+    p.add_argument("--ids", metavar="FILE", help="write each assertion's agency, source_ref and id to FILE as JSON Lines (only if the import succeeds)")
 
     p = command("initial-load", cmd_initial_load, "Load a JSON Lines file into an empty Neo4j database with Neo4j's offline import tool: "
                 "validated as `import` validates, written as CSV, loaded by --run (which stops Neo4j, imports and starts it again), then indexed.")
@@ -270,7 +291,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--checkpoint", help="verify: a checkpoint file from `audit checkpoint`, to detect truncation")
     p.add_argument("--out", help="checkpoint: the file to write (default: standard output)")
 
-    # bench parses its own arguments (graphsvc/bench.py); listed here for --help.
+    # bench parses its own arguments (graphsvc/bench/cli.py); listed here for --help.
     sub.add_parser("bench", help="Measure ingest, pattern latency, HTTP load and memory against baselines; write a report.", add_help=False)
 
     p = command("schema", cmd_schema, "Write the checked-in contracts (vocabulary, record schema, GraphQL SDL).")

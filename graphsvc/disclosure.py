@@ -1,8 +1,11 @@
 """How much of a person's identity a caller is shown (necessary and proportionate).
 
-Analysts without the identity authorisation get stable pseudonyms: a person's name becomes
-a pseudonym, identifiers become keyed tokens and a date of birth becomes a year. Everything
-else, provenance included, is unchanged, so patterns and traces still work.
+Analysts without the identity authorisation get stable pseudonyms: every entity id becomes a
+pseudonymous id (agencies build ids from case numbers and identifiers), the name of a person,
+a phone, a vehicle or an address becomes a pseudonym, identifiers become keyed tokens and a
+date of birth becomes a year. Everything else, provenance included, is unchanged, so
+patterns and traces still work; a pseudonymous id given back as an argument resolves inside
+the service (Context.entity_id).
 """
 
 from __future__ import annotations
@@ -12,9 +15,12 @@ from typing import Iterable, Optional
 from .model import Assertion, Entity, View
 from .principal import Principal, Pseudonyms
 from .store.base import GraphStore
-from .vocabulary import PEOPLE
+from .vocabulary import OBJECTS, PEOPLE
 
-IDENTIFYING = frozenset({"name", "identifier", "date_of_birth"})
+IDENTIFYING = frozenset({"name", "identifier", "date_of_birth", "police_reference"})
+# Kinds whose names identify someone: a person's, and a phone number, a registration mark or
+# a home address, which lead straight to one.
+NAMED_PRIVATELY = PEOPLE | OBJECTS | frozenset({"address"})
 
 
 class Disclosure:
@@ -57,7 +63,7 @@ class Disclosure:
             return
         kinds = self.store.kinds_of(todo, self.view)
         self._kinds.update((i, kinds.get(i)) for i in todo)
-        hidden = PEOPLE if self.principal.pseudonymous else frozenset()  # labelled by pseudonym, never by name
+        hidden = NAMED_PRIVATELY if self.principal.pseudonymous else frozenset()  # labelled by pseudonym, never by name
         self._unnamed.update((i, None) for i in todo if i in kinds and kinds[i] not in hidden and i not in self._names)
 
     def _names_of(self, entity_id: str) -> list[Assertion]:
@@ -69,24 +75,29 @@ class Disclosure:
                 self._names[entity_id] = self.store.about(entity_id, self.view, ["name"])
         return self._names[entity_id]
 
+    def public_id(self, entity_id: str) -> str:
+        """The id this caller is shown for an entity."""
+        return self.pseudonyms.id_for(self.principal, entity_id)
+
     def assertion(self, a: Assertion) -> Assertion:
-        if not self.principal.pseudonymous or a.predicate not in IDENTIFYING or a.retraction:
+        if not self.principal.pseudonymous:
             return a
-        kind = self.kind(a.subject)
-        if kind not in PEOPLE:
-            return a
+        shown = a.with_(subject=self.public_id(a.subject), object=self.public_id(a.object) if a.object is not None else None)
+        if a.predicate not in IDENTIFYING or a.retraction:
+            return shown
         if a.predicate == "name":
-            return a.with_(value=self.pseudonyms.of(a.subject, kind or "person"))
+            kind = self.kind(a.subject)
+            return shown.with_(value=self.pseudonyms.of(a.subject, kind or "entity")) if kind in NAMED_PRIVATELY else shown
         if a.predicate == "date_of_birth":
-            return a.with_(value=str(a.value)[:4])
-        return a.with_(value=self.pseudonyms.token(str(a.value)))
+            return shown.with_(value=str(a.value)[:4])
+        return shown.with_(value=self.pseudonyms.token(str(a.value)))
 
     def label(self, entity_id: str) -> Optional[str]:
         """What to call an entity: its first visible name (or pseudonym), else None."""
         kind = self.kind(entity_id)
         if kind is None:
             return None
-        if self.principal.pseudonymous and kind in PEOPLE:
+        if self.principal.pseudonymous and kind in NAMED_PRIVATELY:
             return self.pseudonyms.of(entity_id, kind)
         names = sorted(self._names_of(entity_id), key=lambda a: (a.recorded_at, a.id))
         return str(names[0].value) if names else None

@@ -23,6 +23,10 @@ class NotFound(DomainError):
         return cls(f"no entity {entity_id!r} that you may see")
 
     @classmethod
+    def child(cls, child_id: str) -> "NotFound":
+        return cls(f"no child {child_id!r} that you may see")
+
+    @classmethod
     def assertion(cls, assertion_id: str) -> "NotFound":
         return cls(f"no assertion {assertion_id!r} that you may see")
 

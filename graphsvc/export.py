@@ -17,8 +17,7 @@ from typing import Any, Iterable, Iterator, Optional
 
 from . import audit, scope as scopes, vocabulary
 from .ingest import IngestError, RecordError
-from .model import AccessNotification, Acknowledgement, Assertion, SharingDecision
-from .sharing import may_share
+from .model import AccessNotification, Acknowledgement, Assertion, SharingDecision, may_share
 from .store.base import GraphStore
 
 STORED = {

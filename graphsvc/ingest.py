@@ -45,9 +45,10 @@ class RecordError:
     line: int  # 1-based line in the file, or the index in a GraphQL batch
     path: str  # JSON path of the field, "$" for the record itself
     message: str
+    code: Optional[str] = None  # for errors a client may want to tell apart (UNKNOWN_TARGET, AMBIGUOUS_TARGET)
 
     def __str__(self) -> str:
-        return f"line {self.line}: {self.path}: {self.message}"
+        return f"line {self.line}: {self.path}: " + (f"{self.code}: " if self.code else "") + self.message
 
 
 class IngestError(ValueError):
@@ -78,6 +79,9 @@ class Lookup(Protocol):
 
     def assertions(self, assertion_ids: Iterable[str], view: Optional[View] = None) -> dict[str, Assertion]: ...
 
+    # Asked only when a record names its target by (agency, source_ref) (GraphStore.by_source).
+    def by_source(self, sources: Iterable[tuple[str, str]], view: Optional[View] = None) -> dict[tuple[str, str], list[Assertion]]: ...
+
 
 LOOKUP_CHUNK = 5000  # ids per look-up: bounds one Neo4j round trip's size
 _UNASKED = object()
@@ -103,6 +107,20 @@ def _mentions(record: Any) -> tuple[list[str], list[str]]:
     if isinstance(record.get("participants"), list):
         entities += [p["id"] for p in record["participants"] if isinstance(p, dict) and isinstance(p.get("id"), str)]
     return entities, [record[k] for k in ("supersedes", "retracts") if isinstance(record.get(k), str)]
+
+
+def _source(ref: Any, agency: Any) -> Optional[tuple[str, str]]:
+    """The (agency, source_ref) a target given as {"agency", "source_ref"} names (the agency
+    defaulting to the record's own), or None for an id or anything malformed (the schema says
+    what is wrong with it)."""
+    if not isinstance(ref, dict):
+        return None
+    agency = ref.get("agency", agency)
+    source_ref = ref.get("source_ref")
+    return (agency, source_ref) if isinstance(agency, str) and isinstance(source_ref, str) else None
+
+
+AMBIGUOUS_SHOWN = 5  # ids an ambiguous target's error lists
 
 
 @dataclass(frozen=True)
@@ -163,8 +181,10 @@ class Batch:
     mention before the first record (`prefetch`), and whether each new assertion was stored
     already as they are handed out (`take`)."""
 
-    def __init__(self, lookup: Lookup, view: Optional[View], recorder: Optional[Recorder], now: datetime):
+    def __init__(self, lookup: Lookup, view: Optional[View], recorder: Optional[Recorder], now: datetime,
+                 present: Optional[Callable[[list[Assertion]], None]] = None):
         self.lookup = lookup
+        self.present = present  # told of the assertions `take` finds stored already
         self.view = view
         self.recorder = recorder
         self.now = now
@@ -176,14 +196,25 @@ class Batch:
         self.targets: dict[str, Optional[Assertion]] = {}  # assertion id -> stored assertion, as seen by the view
         self.fresh: list[Assertion] = []  # new assertions not yet handed out (take)
         self.fresh_fields: list[tuple[Any, ...]] = []  # and what each was built from
+        # Targets named by (agency, source_ref): the ids the batch made under each, from the
+        # first such target on (None before: most imports have none, and this costs memory),
+        # and the ids stored under each one asked about.
+        self.by_source: Optional[dict[tuple[str, str], list[str]]] = None
+        self.sourced: dict[tuple[str, str], list[str]] = {}
 
     def prefetch(self, records: Iterable[Any]) -> None:
         entities: set[str] = set()
         targets: set[str] = set()
+        sources: set[tuple[str, str]] = set()
         for record in records:
             mentioned, referred = _mentions(record)
             entities.update(mentioned)
             targets.update(referred)
+            if isinstance(record, dict) and ("retracts" in record or "supersedes" in record):
+                agency = self.recorder.agency if self.recorder is not None else record.get("agency")
+                sources.update(s for s in (_source(record.get(k), agency) for k in ("retracts", "supersedes")) if s is not None)
+        if sources:
+            self._look_up_sources(sources)
         # Not those asked about for earlier records, or made by them.
         entities = {e for e in entities if e not in self.known and e not in self.kinds}
         targets = {t for t in targets if t not in self.targets and t not in self.assertions}
@@ -198,6 +229,28 @@ class Batch:
         if kind is _UNASKED:
             kind = self.known[entity_id] = self.lookup.kinds_of([entity_id], self.view).get(entity_id)
         return kind  # type: ignore[return-value]
+
+    def _look_up_sources(self, sources: Iterable[tuple[str, str]]) -> None:
+        """Ask the store which assertions are recorded under these (agency, source_ref)s, and
+        start indexing the batch's own by source if it is not indexed yet."""
+        if self.by_source is None:
+            self.by_source = {}
+            for a in self.assertions.values():
+                self.by_source.setdefault((a.agency, a.source_ref), []).append(a.id)
+        new = [s for s in sources if s not in self.sourced]
+        found = _look_up(self.lookup.by_source, new, self.view) if new else {}
+        for source in new:
+            stored = found.get(source, [])
+            self.sourced[source] = [a.id for a in stored]
+            for a in stored:
+                self.targets.setdefault(a.id, a)
+
+    def resolve(self, source: tuple[str, str]) -> list[str]:
+        """The ids recorded under (agency, source_ref): earlier in the batch or in the store (as
+        the view sees it), each once, the batch's first."""
+        if source not in self.sourced:
+            self._look_up_sources([source])
+        return list(dict.fromkeys([*self.by_source.get(source, ()), *self.sourced[source]]))  # type: ignore[union-attr]
 
     def find(self, assertion_id: str) -> Optional[Assertion]:
         found = self.assertions.get(assertion_id) or self.targets.get(assertion_id, _UNASKED)
@@ -216,14 +269,16 @@ class Batch:
             new = self.assertions.pop(assertion_id)
             if old.content() != new.content():
                 self.error(self.where[assertion_id], [], f"{new.subject} {new.predicate}: agency {new.agency} source_ref {new.source_ref!r} was already recorded with different content; record a correction (supersedes) instead")
+        if stored and self.present is not None:
+            self.present([old for a in fresh if (old := stored.get(a.id)) is not None and old.content() == a.content()])
         self.where = {}  # only a stored clash needs the line, and those are found just now
         if not stored:
             return Chunk(fresh, made)
         kept = [i for i, a in enumerate(fresh) if a.id not in stored]
         return Chunk([fresh[i] for i in kept], [made[i] for i in kept])
 
-    def error(self, line: int, path: Iterable[Any], message: str) -> None:
-        self.errors.append(RecordError(line, _path(path), message))
+    def error(self, line: int, path: Iterable[Any], message: str, code: Optional[str] = None) -> None:
+        self.errors.append(RecordError(line, _path(path), message, code))
 
     # -- one record
     def add(self, line: int, record: Any) -> None:
@@ -288,6 +343,8 @@ class Batch:
                 self.error(line, path, f"agency {a.agency} source_ref {a.source_ref!r} appears twice in this batch with different content")
             return
         self.assertions[a.id] = a
+        if self.by_source is not None:
+            self.by_source.setdefault((a.agency, a.source_ref), []).append(a.id)
         self.fresh.append(a)
         self.fresh_fields.append(made)
         self.where[a.id] = line  # the line alone: a path per assertion costs the GC 10% of a large import
@@ -370,7 +427,28 @@ class Batch:
             ok = False
         return ok
 
-    def _target(self, line: int, key: str, target_id: str, prov: Provenance) -> Optional[Assertion]:
+    def _target_id(self, line: int, key: str, ref: Any, prov: Provenance) -> Optional[str]:
+        """The id a target names: given, or the one assertion recorded under the
+        (agency, source_ref) given; a source naming none or several is an error."""
+        if isinstance(ref, str):
+            return ref
+        agency, source_ref = _source(ref, prov.agency)  # type: ignore[misc]  # the schema checked its shape
+        ids = self.resolve((agency, source_ref))
+        if len(ids) == 1:
+            return ids[0]
+        if not ids:
+            seen = "" if self.view is None else " that you may see"
+            self.error(line, [key], f"no assertion{seen} was recorded by agency {agency} under source_ref {source_ref!r}", "UNKNOWN_TARGET")
+        else:
+            listed = ", ".join(ids[:AMBIGUOUS_SHOWN]) + (", ..." if len(ids) > AMBIGUOUS_SHOWN else "")
+            self.error(line, [key], f"agency {agency} recorded {len(ids)} assertions under source_ref {source_ref!r} ({listed}); "
+                       "name the one meant by its id", "AMBIGUOUS_TARGET")
+        return None
+
+    def _target(self, line: int, key: str, ref: Any, prov: Provenance) -> Optional[Assertion]:
+        target_id = self._target_id(line, key, ref, prov)
+        if target_id is None:
+            return None
         target = self.find(target_id)
         if target is None:
             self.error(line, [key], f"unknown assertion {target_id!r}")
@@ -400,13 +478,15 @@ class Batch:
             problem = _check_value(predicate, r["value"])
             if problem:
                 return self.error(line, ["value"], problem)
+        supersedes = None
         if "supersedes" in r:
             target = self._target(line, "supersedes", r["supersedes"], prov)
             if target is None:
                 return
             if (target.subject, target.predicate) != (r["subject"], r["predicate"]):
                 return self.error(line, ["supersedes"], f"a correction must keep the subject and predicate of {target.id} ({target.subject} {target.predicate})")
-        self._put(line, [], "", prov, r["subject"], predicate.name, obj=r.get("object"), value=r.get("value"), role=r.get("role"), supersedes=r.get("supersedes"))
+            supersedes = target.id
+        self._put(line, [], "", prov, r["subject"], predicate.name, obj=r.get("object"), value=r.get("value"), role=r.get("role"), supersedes=supersedes)
 
     def _retraction(self, line: int, r: dict[str, Any], prov: Provenance) -> None:
         target = self._target(line, "retracts", r["retracts"], prov)
@@ -424,6 +504,7 @@ def prepared(
     recorder: Optional[Recorder] = None,
     now: Optional[datetime] = None,
     unreadable: Optional[list[RecordError]] = None,
+    present: Optional[Callable[[list[Assertion]], None]] = None,
 ) -> Iterator[Chunk]:
     """Validate (line, record) pairs CHUNK records at a time, as they are read, handing out
     each chunk's new assertions, so a bulk import can write while it reads and validates
@@ -431,10 +512,12 @@ def prepared(
     validated (`prefetch`: one round trip per chunk on Neo4j, not per record).
 
     unreadable: errors found in reading the rows (read_jsonl's), appended to as they are read.
+    present: called with the assertions found stored already (a record imported before),
+    which are not handed out again.
     After the first error of either kind nothing more is handed out; validation goes on to
     name every error, then raises IngestError with all of them."""
     unreadable = [] if unreadable is None else unreadable
-    batch = Batch(lookup, view, recorder, now or utcnow())
+    batch = Batch(lookup, view, recorder, now or utcnow(), present)
     rows = iter(rows)
     while part := list(itertools.islice(rows, CHUNK)):
         batch.prefetch(record for _, record in part)

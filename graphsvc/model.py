@@ -60,6 +60,12 @@ def format_time(value: datetime | None) -> str | None:
     return value.astimezone(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
+def may_share(agency: str, a: "Assertion") -> bool:
+    """The originating agency may always share its own record; others only when its
+    handling condition permits onward sharing."""
+    return a.agency == agency or a.handling == "permitted"
+
+
 def assertion_id(agency: str, source_ref: str, part: str = "") -> str:
     """Deterministic, so that importing the same agency record twice finds the first copy."""
     digest = hashlib.sha256(f"{agency}\x1f{source_ref}\x1f{part}".encode()).hexdigest()

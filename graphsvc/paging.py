@@ -30,6 +30,8 @@ class Page(Generic[T]):
     total: int
     end_cursor: Optional[str]
     has_next: bool
+    start_cursor: Optional[str]  # the first item's cursor; None for an empty page
+    has_previous: bool  # items come before this page (it began after a cursor)
 
 
 def _encode(offset: int) -> str:
@@ -60,7 +62,9 @@ def page(items: Sequence[T], first: Optional[int] = None, after: Optional[str] =
     start = _decode(after) if after else 0
     chunk = list(items[start:start + size])
     end = start + len(chunk)
-    return Page(chunk, len(items), _encode(end) if chunk else (after or None), end < len(items))
+    # An item's cursor is the position just after it: paging on after it gives what follows.
+    return Page(chunk, len(items), _encode(end) if chunk else (after or None), end < len(items),
+                _encode(start + 1) if chunk else None, 0 < start and len(items) > 0)
 
 
 def capped(items: Sequence[T], limit: int = MAX_LIST) -> list[T]:

@@ -14,12 +14,12 @@ import statistics
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
-from typing import Any, Iterable, Optional
+from typing import Any, Callable, Iterable, Optional
 
 import networkx as nx
 
 from .chronology import check_window
-from .errors import BadInput
+from .errors import BadInput, NotFound
 from .model import SIGHTING_IDS, Assertion, ContextLink, View, moment, parse_time, utcnow
 from .paging import capped
 from .sightings import grouped
@@ -119,8 +119,10 @@ class Patterns:
         return groups
 
     def require_child(self, child_id: str) -> None:
+        """A child the view sees; an id of no such child (unknown, hidden, or another kind's)
+        is not found, alike in every case, as person() answers."""
         if self.kind(child_id) != "child":
-            raise BadInput(f"no child {child_id!r} that you may see")
+            raise NotFound.child(child_id)
 
     # -- 1. shared contexts
     def shared_contexts(self, min_children: int, start: Optional[datetime], end: Optional[datetime], kinds: Optional[Iterable[str]] = None, exclude_family: bool = True) -> list["SharedContext"]:
@@ -131,11 +133,11 @@ class Patterns:
         unknown = wanted - CONTEXT_KINDS
         if unknown:
             raise BadInput(f"unknown context kinds: {', '.join(sorted(unknown))} (use {', '.join(sorted(CONTEXT_KINDS))})")
-        if exclude_family:  # the families among every child placed: family grouping can only lower a count
-            placed, self._family = self.store.context_links_and_families(self.view, wanted, start, end, min_children)
-            self._family_among = set(self._family)
-        else:
-            placed = self.store.context_links(self.view, wanted, start, end, min_children)
+        # The families among every child placed, whichever count the threshold is on: each
+        # context says how many unrelated children it links (family grouping can only lower a
+        # count, so the store's min_children cut holds for both).
+        placed, self._family = self.store.context_links_and_families(self.view, wanted, start, end, min_children)
+        self._family_among = set(self._family)
         links = {p.context: p.links for p in placed}
         for p in placed:
             self._kinds[p.context] = p.kind
@@ -143,15 +145,16 @@ class Patterns:
         found = []
         for context, children in candidates.items():
             context_links = links[context]
-            unrelated = self.unrelated(children) if exclude_family else len(children)
-            if unrelated < min_children:
+            unrelated = self.unrelated(children)
+            if (unrelated if exclude_family else len(children)) < min_children:
                 continue
             sighted = sighted_context_links(context_links)
             found.append(SharedContext(
                 context=context, kind=self.kind(context) or "", children=children, unrelated_children=unrelated, links=sighted,
                 first_seen=sighted[0].when, last_seen=max(l.last_seen for l in sighted), agencies=len({a for l in sighted for a in l.agencies}),
             ))
-        found.sort(key=lambda c: (-c.unrelated_children, -c.last_seen.timestamp(), c.context))
+        # Most children first by the count the threshold is on, then most recent.
+        found.sort(key=lambda c: (-(c.unrelated_children if exclude_family else len(c.children)), -c.last_seen.timestamp(), c.context))
         return found
 
     # -- 2. one child's missing history
@@ -675,17 +678,18 @@ class PeerNetwork:
     edges: list[PeerEdge]
     components: list[list[str]]
 
-    def graphml(self, labels: dict[str, str], caller_agency: str) -> str:
-        """GraphML for Gephi or i2. Edges keep their assertion ids; an edge that may not travel
-        (no onward sharing, or another agency's record needing its consent) is left out."""
+    def graphml(self, labels: dict[str, str], caller_agency: str, shown_id: Callable[[str], str]) -> str:
+        """GraphML for Gephi or i2, with each person under the id the caller is shown
+        (`shown_id`). Edges keep their assertion ids; an edge that may not travel (no onward
+        sharing, or another agency's record needing its consent) is left out."""
         graph = nx.MultiGraph()
         for m in self.members:
-            graph.add_node(m.id, label=labels.get(m.id, m.id), kind=m.kind)
+            graph.add_node(shown_id(m.id), label=labels.get(m.id) or shown_id(m.id), kind=m.kind)
         for e in self.edges:
             if e.handling == "no_onward_sharing" or (e.handling == "originator_consent" and e.agency != caller_agency):
                 continue
             # At most MAX_LIST ids an edge (sightings says how many links it stands for).
-            graph.add_edge(e.source, e.target, key=e.key, how=e.how, assertion_ids=" ".join(capped(e.assertion_ids)), agency=e.agency, sightings=e.sightings)
+            graph.add_edge(shown_id(e.source), shown_id(e.target), key=e.key, how=e.how, assertion_ids=" ".join(capped(e.assertion_ids)), agency=e.agency, sightings=e.sightings)
         out = io.BytesIO()
         nx.write_graphml(graph, out)
         return out.getvalue().decode("utf-8")

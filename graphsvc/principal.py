@@ -7,11 +7,17 @@ assertions it may see (scope.py). Both come from a verified token, never from a 
 from __future__ import annotations
 
 import base64
+import binascii
 import hashlib
 import hmac
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Optional
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.ciphers.aead import AESSIV
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from .errors import Forbidden
 from .model import View
@@ -32,6 +38,8 @@ OPERATIONS: dict[str, frozenset[str]] = {
     "me": READ,
     "entity": frozenset({"practitioner", "mash", "analyst", "auditor"}),
     "searchPeople": frozenset({"practitioner", "mash", "analyst", "auditor"}),
+    "searchEntities": frozenset({"practitioner", "mash", "analyst", "auditor"}),
+    "vocabulary": READ,
     "chronology": frozenset({"practitioner", "mash", "analyst", "auditor"}),
     "provenance": frozenset({"practitioner", "mash", "analyst", "auditor"}),
     "patterns": frozenset({"mash", "analyst"}),
@@ -44,7 +52,10 @@ OPERATIONS: dict[str, frozenset[str]] = {
     "export": frozenset({"practitioner", "mash", "auditor"}),
 }
 # Operations that return identities or patterns need a stated purpose, which is recorded.
-NEEDS_PURPOSE = frozenset({"entity", "searchPeople", "chronology", "patterns"})
+NEEDS_PURPOSE = frozenset({"entity", "searchPeople", "searchEntities", "chronology", "patterns"})
+# Operations whose input names entities by their real ids.
+NAMES_PEOPLE = frozenset({"record", "decide"})
+PSEUDONYMOUS_ID = "psn-"
 
 
 @dataclass(frozen=True)
@@ -68,8 +79,10 @@ class Principal:
         allowed = OPERATIONS[operation]
         if not self.roles & allowed:
             raise Forbidden(f"{operation} needs one of the roles {', '.join(sorted(allowed))}")
-        if operation == "searchPeople" and self.pseudonymous:
-            raise Forbidden("searching by name or identifier needs the identity authorisation")
+        if operation in NAMES_PEOPLE and self.pseudonymous:
+            # A record or a decision names people by the agencies' own ids, which a
+            # pseudonymous reader is never shown.
+            raise Forbidden(f"{operation} names people by their ids: it needs the identity authorisation")
         if operation in NEEDS_PURPOSE and not (self.purpose and self.purpose.strip()):
             raise Forbidden(f"{operation} returns identities or patterns: state a purpose in your token")
 
@@ -80,6 +93,31 @@ class Pseudonyms:
 
     def __init__(self, key: bytes):
         self.key = key
+        # Ids must come back to the entity they stand for (a pseudonymous id is an argument
+        # too), so they are encrypted, not hashed: deterministic AES-SIV, which also refuses
+        # an id that was not made with the key (a guess at a real id never resolves).
+        derived = HKDF(algorithm=hashes.SHA256(), length=64, salt=None, info=b"graphsvc entity ids").derive(key)
+        self._ids = AESSIV(derived)
+
+    def entity_id(self, entity_id: str) -> str:
+        """The stable pseudonymous id of an entity, for readers shown pseudonyms."""
+        sealed = self._ids.encrypt(entity_id.encode(), None)
+        return PSEUDONYMOUS_ID + base64.b32encode(sealed).decode().rstrip("=").lower()
+
+    def id_for(self, principal: Principal, entity_id: str) -> str:
+        """The id this principal is shown for an entity: pseudonymous, or the real one."""
+        return self.entity_id(entity_id) if principal.pseudonymous else entity_id
+
+    def resolve(self, public_id: str) -> Optional[str]:
+        """The entity a pseudonymous id stands for; None for anything this key did not make."""
+        if not public_id.startswith(PSEUDONYMOUS_ID):
+            return None
+        text = public_id[len(PSEUDONYMOUS_ID):].upper()
+        try:
+            sealed = base64.b32decode(text + "=" * (-len(text) % 8))
+            return self._ids.decrypt(sealed, None).decode()
+        except (binascii.Error, ValueError, InvalidTag, UnicodeDecodeError):
+            return None
 
     def of(self, entity_id: str, kind: str = "person") -> str:
         digest = hmac.new(self.key, entity_id.encode(), hashlib.sha256).digest()

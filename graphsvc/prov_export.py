@@ -9,15 +9,18 @@ condition forbids onward sharing by the exporting agency are left out.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Iterable, Optional
 
 from prov.model import ProvDocument
 
 from .chronology import chronology
-from .model import Assertion, SharingDecision, View
-from .sharing import may_share
+from .disclosure import Disclosure
+from .errors import NotFound
+from .model import Assertion, SharingDecision, View, may_share
+from .principal import Principal
+from .sharing import visible_decisions
 from .store.base import GraphStore
 
 NAMESPACE = "https://graphsvc.example/ns#"
@@ -33,6 +36,7 @@ class ProvExport:
     document: str  # PROV-JSON
     included: int
     withheld: int  # visible to the caller, but their handling forbids this agency passing them on
+    shown: tuple[str, ...] = ()  # the ids of the assertions included, for the audit log
 
 
 class _Builder:
@@ -139,3 +143,25 @@ def chronology_assertions(store: GraphStore, view: View, person_id: str, start: 
     ids = [i for entry in chronology(store, view, person_id, start, end) for i in entry.assertion_ids]
     found = (store.assertion(i, view) for i in dict.fromkeys(ids))
     return [a for a in found if a is not None]
+
+
+def assertion_document(store: GraphStore, principal: Principal, disclosure: Disclosure, assertion_id: str) -> ProvExport:
+    """PROV of one assertion with what it corrected and what corrected it, under the disclosure's view."""
+    found = assertion_history(store, disclosure.view, assertion_id)
+    if not found:
+        raise NotFound.assertion(assertion_id)
+    return document(store, principal, disclosure, found)
+
+
+def chronology_document(store: GraphStore, principal: Principal, disclosure: Disclosure, person_id: str) -> ProvExport:
+    """PROV of the assertions a person's chronology rests on, under the disclosure's view."""
+    return document(store, principal, disclosure, chronology_assertions(store, disclosure.view, person_id))
+
+
+def document(store: GraphStore, principal: Principal, disclosure: Disclosure, found: list[Assertion]) -> ProvExport:
+    """PROV of these assertions and the decisions to share them the caller may see; each
+    assertion as the caller is shown it in any answer (disclosure.py)."""
+    view = disclosure.view
+    decisions = [d for a in found for d in visible_decisions(store, principal, view.as_of, a.id)]
+    out = export(store, view, principal.agency, [disclosure.assertion(a) for a in found], dict.fromkeys(decisions))
+    return replace(out, shown=tuple(a.id for a in found if may_share(principal.agency, a)))

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Optional
 
 from .errors import NotFound
-from .model import Assertion, View
+from .model import Assertion, SharingDecision, View
 from .store.base import GraphStore
 from .vocabulary import PREDICATES
 
@@ -52,3 +52,13 @@ def _unique(items: list[Assertion]) -> list[Assertion]:
     for a in items:
         seen.setdefault(a.id, a)
     return sorted(seen.values(), key=lambda a: (a.recorded_at, a.id))
+
+
+def reached_hub_via(a: Assertion, decisions: list[SharingDecision], view: View) -> str:
+    """How an assertion reached the hub, and, if the viewer sees it only by a decision to
+    share, the decision that let it through."""
+    via = f"recorded by {a.agency} ({a.recorded_by}) from its record {a.source_ref}"
+    grant = next((d for d in decisions if d.grants(view) and not view.may_see(a)), None)
+    if grant is not None:
+        via += f"; shared with {grant.to_agency} by {grant.from_agency} under decision {grant.id} ({grant.lawful_basis})"
+    return via

@@ -16,13 +16,14 @@ DATETIME = r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}
 ID = r"^[A-Za-z0-9][A-Za-z0-9_.:\-]{0,127}$"
 
 _time = {"type": "string", "pattern": DATETIME}
+_source_ref = {"type": "string", "minLength": 1, "maxLength": 256}
 _id = {"type": "string", "pattern": ID}
 _scalar = {"type": ["string", "number", "boolean"]}
 
 PROVENANCE: dict[str, Any] = {
     "agency": {**_id, "description": "The agency that holds the source record."},
     "recorded_by": {"type": "string", "minLength": 1, "maxLength": 128, "description": "The professional who recorded it (their id)."},
-    "source_ref": {"type": "string", "minLength": 1, "maxLength": 256, "description": "The agency's own record id; with the agency it identifies the record, so re-importing it creates no duplicate."},
+    "source_ref": {**_source_ref, "description": "The agency's own record id; with the agency it identifies the record, so re-importing it creates no duplicate."},
     "recorded_at": {**_time, "description": "When the hub learned it (record time). Defaults to the time of import."},
     "valid_from": {**_time, "description": "When it became true (valid time)."},
     "valid_to": {**_time, "description": "When it stopped being true (exclusive)."},
@@ -35,6 +36,24 @@ PROVENANCE: dict[str, Any] = {
     "notify_owner": {"type": "boolean", "description": "Notify the recording agency when another agency views it."},
 }
 REQUIRED = ["agency", "recorded_by", "source_ref", "method", "status"]
+
+
+def _target(description: str) -> dict[str, Any]:
+    """An earlier assertion named by its id, or by the agency and source_ref it was recorded
+    under (resolved against the file and the store: it must name exactly one assertion).
+    A type list, not oneOf: oneOf makes the compiled validator slow."""
+    return {
+        "type": ["string", "object"],
+        "minLength": 1,
+        "properties": {
+            "agency": {**_id, "description": "The agency that recorded it; defaults to this record's agency."},
+            "source_ref": {**_source_ref, "description": "The source_ref it was recorded under."},
+        },
+        "required": ["source_ref"],
+        "additionalProperties": False,
+        "description": description,
+    }
+
 
 _attributes = {
     "type": "object",
@@ -75,7 +94,7 @@ ASSERTION = _record(
         "object": _id,
         "value": _scalar,
         "role": {"enum": sorted({*v.INVOLVEMENT_ROLES, *v.FAMILY_ROLES})},
-        "supersedes": {"type": "string", "minLength": 1, "description": "The id of the assertion this one corrects."},
+        "supersedes": _target("The assertion this one corrects: its id, or {\"agency\", \"source_ref\"}."),
     },
     ["subject", "predicate"],
     {"type": "assertion", "subject": "child-0001", "predicate": "seen_at", "object": "venue-0003", "valid_from": "2026-03-14T21:40:00Z", "source_ref": "NICHE-OB-7731", **_prov_example},
@@ -84,7 +103,7 @@ ASSERTION = _record(
 RETRACTION = _record(
     "retraction",
     "Withdraws an earlier assertion of the same agency; `reason` says why.",
-    {"retracts": {"type": "string", "minLength": 1}, "reason": {"type": "string", "minLength": 1, "maxLength": 2000}},
+    {"retracts": _target("The assertion withdrawn: its id, or {\"agency\", \"source_ref\"}."), "reason": {"type": "string", "minLength": 1, "maxLength": 2000}},
     ["retracts", "reason"],
     {"type": "retraction", "retracts": "a-4f0c2d9e8b7a6f5e4d3c2b1a", "reason": "Recorded against the wrong child.", "source_ref": "NICHE-R-88", **_prov_example},
 )
@@ -121,6 +140,9 @@ EVENT = _record(
         **_prov_example,
     },
 )
+
+# The same retraction, naming its target by the agency's own reference for it.
+RETRACTION["examples"].append({**RETRACTION["examples"][0], "retracts": {"agency": "police", "source_ref": "NICHE-OB-7731"}, "source_ref": "NICHE-R-89"})
 
 RECORD_TYPES = {"entity": ENTITY, "assertion": ASSERTION, "retraction": RETRACTION, "event": EVENT}
 

@@ -14,8 +14,9 @@ from types import MappingProxyType
 from typing import Iterable, Mapping, Optional
 
 from . import vocabulary as v
+from .chronology import check_window
 from .errors import BadInput, NotFound
-from .model import AccessNotification, Acknowledgement, Assertion, SharingDecision, utcnow
+from .model import AccessNotification, Acknowledgement, Assertion, SharingDecision, may_share, utcnow
 from .principal import Principal
 from .store.base import GraphStore
 from .writing import write_entry
@@ -44,12 +45,6 @@ def _check(field: str, value: str, allowed: dict[str, str]) -> None:
         raise BadInput(f"{field}: {value!r} is not one of {', '.join(allowed)}")
 
 
-def may_share(agency: str, a: Assertion) -> bool:
-    """The originating agency may always share its own record; others only when its
-    handling condition permits onward sharing."""
-    return a.agency == agency or a.handling == "permitted"
-
-
 def record_decision(store: GraphStore, principal: Principal, d: DecisionInput) -> SharingDecision:
     problems = []
     for field, value in (("purpose", d.purpose), ("reasons", d.reasons), ("toAgency", d.to_agency)):
@@ -73,6 +68,8 @@ def record_decision(store: GraphStore, principal: Principal, d: DecisionInput) -
             raise NotFound.assertion(assertion_id)
         if d.share and not may_share(principal.agency, a):
             raise BadInput(f"assertion {assertion_id} is {a.agency}'s record with handling {a.handling!r}: only {a.agency} may share it")
+    if d.person_id is not None and store.kind_of(d.person_id, view) not in v.PEOPLE:
+        raise NotFound.entity(d.person_id)
     decision = SharingDecision(
         id=f"d-{uuid.uuid4().hex[:24]}", share=d.share, assertion_ids=tuple(dict.fromkeys(d.assertion_ids)),
         from_agency=principal.agency, decided_by=principal.subject, to_agency=d.to_agency.strip(), to_team=d.to_team,
@@ -93,6 +90,12 @@ def can_see_decision(principal: Principal, d: SharingDecision) -> bool:
 
 def visible_decisions(store: GraphStore, principal: Principal, as_of: Optional[datetime] = None, assertion_id: Optional[str] = None) -> list[SharingDecision]:
     return [d for d in store.decisions(assertion_id) if can_see_decision(principal, d) and (as_of is None or d.decided_at <= as_of)]
+
+
+def find_decisions(store: GraphStore, principal: Principal, as_of: Optional[datetime], agency: Optional[str], person: Optional[str],
+                   lawful_basis: Optional[str], share: Optional[bool]) -> list[SharingDecision]:
+    """The decisions the caller may see, as they stood at as_of, that pass every filter given (decision_filter)."""
+    return [d for d in visible_decisions(store, principal, as_of) if decision_filter(d, agency, person, lawful_basis, share)]
 
 
 def acknowledge(store: GraphStore, principal: Principal, decision_id: str, received: bool, understood: bool, action: str, text: str) -> Acknowledgement:
@@ -132,6 +135,12 @@ def _acks_by_decision(store: GraphStore) -> dict[str, list[Acknowledgement]]:
     for ack in store.acknowledgements():
         out.setdefault(ack.decision_id, []).append(ack)
     return out
+
+
+def accesses_to(store: GraphStore, principal: Principal, start: Optional[datetime], end: Optional[datetime]) -> list[AccessNotification]:
+    """When users of other agencies were shown the caller's agency's flagged assertions, in the window."""
+    check_window(start, end)
+    return store.accesses(principal.agency, start, end)
 
 
 def notify_owners(store: GraphStore, principal: Principal, returned: Iterable[str], held: Mapping[str, Assertion] = MappingProxyType({})) -> list[AccessNotification]:

@@ -148,6 +148,8 @@ PREDICATES: dict[str, Predicate] = {
 
 LINKS = frozenset(p.name for p in PREDICATES.values() if p.is_link)
 ATTRIBUTES = frozenset(p.name for p in PREDICATES.values() if not p.is_link)
+# Predicates pattern queries look up by time (GraphStore.dated), at each assertion's model.moment.
+DATED = frozenset(p for p in LINKS if p not in ("works_for", "occurred_at")) | {"occurred_on"}
 
 METHODS: dict[str, str] = {
     "observed": "Seen or heard first-hand by the recorder.",

@@ -36,7 +36,7 @@ def record(store: GraphStore, principal: Principal, records: list[Any], operatio
     try:
         assertions = prepare(rows, store, view=principal.view(), recorder=Recorder(principal.agency, principal.subject))
     except IngestError as exc:
-        raise BadInput("; ".join(f"records[{e.line}]: {e.path}: {e.message}" for e in exc.errors)) from None
+        raise BadInput("; ".join(f"records[{e.line}]: {e.path}: " + (f"{e.code}: " if e.code else "") + e.message for e in exc.errors)) from None
     store.append(assertions, write_entry(principal, operation))
     return assertions
 
@@ -59,6 +59,8 @@ def correct(store: GraphStore, principal: Principal, assertion_id: str, value: A
     target = _target(store, principal, assertion_id)
     if (value is None) == (obj is None):
         raise BadInput("give exactly one of value (for an attribute) or object (for a link)")
+    if obj is not None and store.kind_of(obj, principal.view()) is None:
+        raise NotFound.entity(obj)  # as for any id argument: the same whether unknown or hidden
     rec: dict[str, Any] = {
         "type": "assertion", "subject": target.subject, "predicate": target.predicate, "supersedes": target.id,
         "source_ref": source_ref or _new_ref("correction"), "method": method or target.method, "status": status or target.status,

@@ -90,6 +90,10 @@ class LiveServer:
         assert "errors" not in body, body["errors"]
         return body["data"]
 
+    def pseudonym(self, entity_id: str) -> str:
+        """The id a pseudonymous reader is shown for an entity (the service's own key)."""
+        return self.service.pseudonyms.entity_id(entity_id)
+
     def error_code(self, query: str, variables: Optional[dict[str, Any]] = None, **kw: Any) -> str:
         body = self.gql(query, variables, **kw)
         assert body.get("errors"), body

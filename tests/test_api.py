@@ -117,6 +117,55 @@ def test_hidden_and_missing_ids_are_indistinguishable(world):
     assert hidden["message"].replace(scenario.INTEL, "X") == missing["message"].replace("a-000000000000000000000000", "X")
 
 
+# One answer for "not there": NOT_FOUND, the same for an id that does not exist and one the
+# caller may not see, whatever the query or mutation takes it (BAD_USER_INPUT is for malformed
+# arguments only). The caller is csc; the hidden ones are police-only.
+DECIDE_ABOUT = """mutation($id: ID) { recordSharingDecision(decision: {share: true, assertionIds: ["%s"], toAgency: "health",
+  purpose: "Safeguarding", lawfulBasis: "dpa2018_sch1_para18_safeguarding", consent: "given", personInformed: true,
+  reasons: "Needed for the health assessment", personId: $id}) { id } }"""
+NOT_THERE = {
+    "person": ("query($id: ID!) { person(id: $id) { id } }", "child"),
+    "chronology": ("query($id: ID!) { chronology(personId: $id) { totalCount } }", "child"),
+    "missingHistory": ("query($id: ID!) { missingHistory(childId: $id) { episodeCount } }", "child"),
+    "coMissing": ("query($id: ID!) { coMissing(childId: $id) { child { id } } }", "child"),
+    "peerNetwork": ("query($id: ID!) { peerNetwork(childId: $id) { memberCount } }", "child"),
+    "provExport person": ("query($id: ID!) { provExport(personId: $id) { included } }", "child"),
+    "provenance": ("query($id: ID!) { provenance(assertionId: $id) { current } }", "assertion"),
+    "accessLog": ("query($id: ID!) { accessLog(assertionId: $id) { seq } }", "assertion"),
+    "provExport assertion": ("query($id: ID!) { provExport(assertionId: $id) { included } }", "assertion"),
+    "retractAssertion": ('mutation($id: ID!) { retractAssertion(assertionId: $id, reason: "wrong") { id } }', "assertion"),
+    "correctAssertion": ('mutation($id: ID!) { correctAssertion(assertionId: $id, value: "x") { id } }', "assertion"),
+    "correctAssertion object": ('mutation($id: ID!) { correctAssertion(assertionId: "%s", object: $id) { id } }', "venue"),
+    "recordSharingDecision personId": (DECIDE_ABOUT, "child"),
+    "acknowledge": ('mutation($id: ID!) { acknowledge(decisionId: $id, received: true, understood: true, action: "taken") { id } }', "decision"),
+}
+
+
+@pytest.mark.parametrize("name", NOT_THERE)
+def test_an_unknown_id_and_a_hidden_one_get_the_same_not_found(world, store, name):
+    from graphsvc.bulk import import_records
+    from graphsvc.model import assertion_id
+    from records import entity, link
+
+    import_records(store, [
+        entity("child-2", "child", scope="police", source_ref="POL-CHILD-2", attributes={"name": "Sam Hidden"}),
+        entity("venue-2", "venue", scope="police", source_ref="POL-VENUE-2", attributes={"name": "Closed Club"}),
+        link("child-1", "seen_at", "venue-1", agency="csc", scope="csc", source_ref="CSC-SEEN-1"),
+    ])
+    seen = assertion_id("csc", "CSC-SEEN-1")
+    # A share police made to health: not one made to csc.
+    share = world.data(DECIDE_ABOUT % scenario.INTEL, {"id": None}, roles=["mash"], auths=["police"])["recordSharingDecision"]["id"]
+    hidden, unknown = {"child": ("child-2", "child-9"), "assertion": (scenario.INTEL, "a-000000000000000000000000"),
+                       "venue": ("venue-2", "venue-9"), "decision": (share, "d-000000000000000000000000")}[NOT_THERE[name][1]]
+    query = NOT_THERE[name][0].replace("%s", seen)
+    before = store.count()
+    who = dict(agency="csc", roles=["mash", "auditor"], auths=["csc"])
+    errors = [world.gql(query, {"id": i}, **who)["errors"] for i in (hidden, unknown)]
+    assert errors[0][0]["extensions"]["code"] == "NOT_FOUND", errors[0]
+    assert str(errors[0]).replace(hidden, "X") == str(errors[1]).replace(unknown, "X")
+    assert store.count() == before
+
+
 def test_as_of_returns_the_state_before_the_correction(world):
     now = world.data(PERSON, {"id": "child-1"}, auths=["police"])["person"]
     before = world.data(PERSON, {"id": "child-1", "asOf": "2026-03-15T00:00:00Z"}, auths=["police"])["person"]
@@ -150,6 +199,32 @@ def test_chronology(world):
     assert world.data(CHRONOLOGY, {"id": "child-1"}, auths=[])["chronology"]["totalCount"] == 0
 
 
+def test_page_info_says_where_a_page_starts_and_ends(world):
+    # The Relay cursor connections spec's PageInfo, for pages that go forwards: a page after a
+    # cursor has items before it; each cursor, given as `after`, continues after its item.
+    query = """query($id: ID!, $first: Int, $after: String) { chronology(personId: $id, first: $first, after: $after) {
+      items { eventId } pageInfo { startCursor endCursor hasPreviousPage hasNextPage } } }"""
+
+    def chronology(auths=SHARED_AUTHS, **args):
+        found = world.data(query, {"id": "child-1", **args}, auths=auths)["chronology"]
+        return [e["eventId"] for e in found["items"]], found["pageInfo"]
+
+    whole, _ = chronology()
+    assert len(whole) == 3
+    first, first_info = chronology(first=2)
+    assert first == whole[:2] and (first_info["hasPreviousPage"], first_info["hasNextPage"]) == (False, True)
+    rest, rest_info = chronology(first=2, after=first_info["endCursor"])
+    assert rest == whole[2:] and (rest_info["hasPreviousPage"], rest_info["hasNextPage"]) == (True, False)
+    # A page of one item starts and ends with it.
+    assert rest_info["startCursor"] == rest_info["endCursor"] != first_info["startCursor"]
+    assert chronology(after=first_info["startCursor"])[0] == whole[1:]
+    # After the last item: an empty page, with items before it and no first item.
+    beyond, beyond_info = chronology(after=rest_info["startCursor"])
+    assert beyond == [] and beyond_info["hasPreviousPage"] is True and beyond_info["startCursor"] is None
+    # Nothing to see: nothing before, nothing after, no cursors.
+    assert chronology(auths=[]) == ([], {"startCursor": None, "endCursor": None, "hasPreviousPage": False, "hasNextPage": False})
+
+
 def test_chronology_bad_window(world):
     assert world.error_code(CHRONOLOGY, {"id": "child-1", "from": "2026-03-01T00:00:00Z", "to": "2026-01-01T00:00:00Z"}) == "BAD_USER_INPUT"
 
@@ -172,22 +247,41 @@ def test_provenance(world):
 
 # -- disclosure
 def test_analysts_without_identity_see_stable_pseudonyms(world):
-    q = '{ person(id: "child-1") { label attributes { predicate value } links { other { id label } } } }'
-    a = world.data(q, roles=["analyst"], auths=SHARED_AUTHS)["person"]
-    b = world.data(q, roles=["analyst"], auths=SHARED_AUTHS, sub="another-analyst")["person"]
+    q = 'query($id: ID!) { person(id: $id) { id label attributes { predicate value subject } links { other { id label } assertion { subject object } } } }'
+    child = world.pseudonym("child-1")
+    a = world.data(q, {"id": child}, roles=["analyst"], auths=SHARED_AUTHS)["person"]
+    b = world.data(q, {"id": child}, roles=["analyst"], auths=SHARED_AUTHS, sub="another-analyst")["person"]
     assert a == b  # stable across queries and callers
-    assert a["label"].startswith("Child ") and "Robin" not in str(a)
+    assert a["id"] == child and a["label"].startswith("Child ") and "Robin" not in str(a)
     assert attrs(a, "name") == [a["label"]]
     assert all(v.startswith("PSN:") for v in attrs(a, "identifier"))
     assert sorted(attrs(a, "date_of_birth")) == ["2010", "2010"]
-    adult_labels = {l["other"]["label"] for l in a["links"] if l["other"]["id"] == "adult-1"}
-    assert all(label is None or label.startswith("Adult ") for label in adult_labels)
-    named = world.data(q, roles=["analyst"], auths=[*SHARED_AUTHS, "identity"])["person"]
-    assert named["label"] == "Robin Testperson"
+    adult_labels = {l["other"]["label"] for l in a["links"] if l["other"]["id"] == world.pseudonym("adult-1")}
+    assert adult_labels and all(label is None or label.startswith("Adult ") for label in adult_labels)
+    # No real entity id anywhere in the answer: entities, links and every assertion's ends.
+    for raw in ("child-1", "adult-1", "contact-1", "incident-1", "mis-1"):
+        assert raw not in str(a)
+    # A real id names nothing for them, exactly as an unknown id does.
+    real = world.gql(q, {"id": "child-1"}, roles=["analyst"], auths=SHARED_AUTHS)["errors"][0]
+    unknown = world.gql(q, {"id": "child-404"}, roles=["analyst"], auths=SHARED_AUTHS)["errors"][0]
+    assert real["extensions"] == unknown["extensions"] == {"code": "NOT_FOUND"}
+    assert real["message"].replace("child-1", "X") == unknown["message"].replace("child-404", "X")
+    named = world.data(q, {"id": "child-1"}, roles=["analyst"], auths=[*SHARED_AUTHS, "identity"])["person"]
+    assert named["label"] == "Robin Testperson" and named["id"] == "child-1"
 
 
 # -- writing
 RECORD = "mutation($records: [JSON!]!) { recordAssertions(records: $records) { written assertions { id agency recordedBy scope value } } }"
+
+
+def test_a_pseudonymous_reader_cannot_write_under_real_ids(world, store):
+    """Records and decisions name people by the agencies' ids, which such a reader is never shown."""
+    before = len(list(store.log()))
+    rec = {"type": "assertion", "subject": "child-1", "predicate": "gender", "value": "female", "source_ref": "CSC-PSN", "method": "self_reported", "status": "fact"}
+    body = world.gql(RECORD, {"records": [rec]}, roles=["mash", "analyst"], agency="csc", auths=SHARED_AUTHS)
+    assert body["errors"][0]["extensions"]["code"] == "FORBIDDEN" and "identity" in body["errors"][0]["message"]
+    assert len(list(store.log())) == before
+    assert world.data(RECORD, {"records": [rec]}, roles=["mash", "analyst"], agency="csc", auths=[*SHARED_AUTHS, "identity"])["recordAssertions"]["written"] == 1
 
 
 def test_record_takes_recorder_and_agency_from_the_token(world, store):

@@ -18,7 +18,7 @@ from graphsvc.bulk import import_file
 from graphsvc.ingest import IngestError
 from graphsvc.model import Assertion, assertion_id
 from graphsvc.store import EmbeddedStore, log_writer, sql
-from records import entity, link
+from records import entity, link, retraction
 
 
 @pytest.fixture
@@ -237,3 +237,105 @@ def test_the_cli_says_why_a_store_could_not_write_and_writes_nothing(tmp_path, m
     assert "the store could not write it (" in said and "database is locked" in said and "nothing was imported" in said
     assert "Traceback" not in said
     assert log_rows(db) == []
+
+
+# -- what `graphsvc import` reports, and the ids it writes
+
+def cli_import(*args):
+    return subprocess.run([sys.executable, "-m", "graphsvc.cli", "import", *map(str, args), "--no-progress"],
+                          capture_output=True, text=True, timeout=300)
+
+
+def mixed_records():
+    """Three entities, two links, a correction and a retraction, each naming its target by source."""
+    when = "2026-01-01T10:00:00Z"
+    out = [entity("c-1", "child", recorded_at=when, attributes={"name": "Quill Sample", "date_of_birth": "2012-03-04"}),
+           entity("v-1", "venue", recorded_at=when), entity("v-2", "venue", recorded_at=when),
+           link("c-1", "seen_at", "v-1", recorded_at=when), link("c-1", "seen_at", "v-2", recorded_at=when)]
+    return out + [
+        {**link("c-1", "seen_at", "v-2", recorded_at=when), "supersedes": {"agency": "police", "source_ref": out[3]["source_ref"]}},
+        {**retraction({"source_ref": out[4]["source_ref"]}, recorded_at=when)},
+    ]
+
+
+def test_the_cli_reports_what_an_import_wrote_by_record_type(tmp_path):
+    db = tmp_path / "s.db"
+    path = write(tmp_path / "mixed.jsonl", mixed_records())
+    run = cli_import(path, "--db", db)
+    assert run.returncode == 0, run.stderr
+    with EmbeddedStore(db) as store:
+        stored = store.count()
+    assert stored == 3 + 1 + 1 + 2 + 1 + 1
+    assert run.stdout.splitlines() == [
+        f"imported {path}: 7 records, {stored} new assertions",
+        "records by type: entity 3, assertion 2, correction 1, retraction 1",
+    ]
+    again = cli_import(path, "--db", db)
+    assert again.stdout.splitlines()[0] == f"imported {path}: 7 records, 0 new assertions"
+    assert f"already stored (skipped): {stored} assertions" in again.stdout.splitlines()
+    for said in (run.stdout + run.stderr, again.stdout + again.stderr):  # counts, never contents
+        assert "Quill" not in said and "2012-03-04" not in said and "c-1" not in said
+
+
+def test_a_rejected_import_says_how_many_lines_and_leaves_no_ids_file(tmp_path):
+    db = tmp_path / "s.db"
+    records = mixed_records()
+    records[6]["retracts"] = {"source_ref": records[0]["source_ref"]}  # the entity: three assertions
+    path = write(tmp_path / "bad.jsonl", records + [link("c-1", "seen_at", "v-404")])
+    run = cli_import(path, "--db", db, "--ids", tmp_path / "ids.jsonl")
+    assert run.returncode == 1 and run.stdout == ""
+    assert "2 lines rejected" in run.stderr and "line 7: $.retracts: AMBIGUOUS_TARGET" in run.stderr
+    assert list(tmp_path.glob("*ids*")) == [] and log_rows(db) == []
+
+
+def _jsonl(path):
+    return [json.loads(line) for line in path.read_text().splitlines()]
+
+
+def test_the_ids_file_maps_each_source_to_the_assertions_stored(tmp_path):
+    db, ids = tmp_path / "s.db", tmp_path / "ids.jsonl"
+    records = mixed_records()
+    run = cli_import(write(tmp_path / "first.jsonl", records[:5]), "--db", db, "--ids", ids)
+    assert run.returncode == 0, run.stderr
+    assert "assertion ids: 7 written to" in run.stdout
+    with EmbeddedStore(db) as store:
+        log = list(store.log())
+    rows = _jsonl(ids)
+    assert rows == [{"agency": a.agency, "source_ref": a.source_ref, "id": a.id, "subject": a.subject, "predicate": a.predicate, "new": True} for a in log]
+    parts = {"kind": "kind", "name": "attr:name:0", "date_of_birth": "attr:date_of_birth:0", "seen_at": ""}  # as the README says
+    assert all(r["id"] == assertion_id(r["agency"], r["source_ref"], parts[r["predicate"]]) for r in rows)
+    # The whole file again: what was stored before is listed too, as not new.
+    run = cli_import(write(tmp_path / "all.jsonl", records), "--db", db, "--ids", ids)
+    assert run.returncode == 0, run.stderr
+    with EmbeddedStore(db) as store:
+        after = list(store.log())
+    rows = _jsonl(ids)
+    assert sorted((r["id"], r["new"]) for r in rows) == sorted([(a.id, False) for a in log] + [(a.id, True) for a in after[len(log):]])
+    assert len(after) == len(log) + 2
+
+
+def test_ids_are_written_while_a_chunked_import_is_and_only_kept_if_it_commits(tmp_path, small_chunks, writers):
+    ids = tmp_path / "ids.jsonl"
+    with EmbeddedStore(tmp_path / "s.db") as store:
+        with pytest.raises(IngestError):
+            import_file(store, write(tmp_path / "bad.jsonl", people(20) + [link("p-19", "associates_with", "p-nobody")]), ids=ids)
+        assert len(writers) == 1 and store.count() == 0  # chunks went to the writer, then were rolled back
+        assert list(tmp_path.glob("*ids*")) == []
+        result = import_file(store, write(tmp_path / "good.jsonl", people(20)), ids=ids)
+        assert [r["id"] for r in _jsonl(ids)] == [a.id for a in store.log()] and result.written == store.count() == 20 * 2 + 19
+        assert result.kinds == {"entity": 20, "assertion": 19}
+
+
+def test_an_export_file_is_reported_by_type_and_its_ids_listed(tmp_path):
+    source, target, ids = tmp_path / "source.db", tmp_path / "target.db", tmp_path / "ids.jsonl"
+    assert cli_import(write(tmp_path / "mixed.jsonl", mixed_records()), "--db", source).returncode == 0
+    exported = tmp_path / "export.jsonl"
+    subprocess.run([sys.executable, "-m", "graphsvc.cli", "export", "--db", str(source), "--out", str(exported)], check=True, capture_output=True, timeout=120)
+    with EmbeddedStore(source) as store:
+        log = list(store.log())
+    entries = sum(1 for r in _jsonl(exported) if r["type"] == "audit_entry")  # the import's entry (the export's came after)
+    run = cli_import(exported, "--db", target, "--ids", ids)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.splitlines()[:2] == [f"imported {exported}: {len(log) + entries} records, {len(log)} new assertions",
+                                           f"records by type: stored_assertion {len(log)}, audit_entry {entries}"]
+    assert [(r["id"], r["new"]) for r in _jsonl(ids)] == [(a.id, True) for a in log]

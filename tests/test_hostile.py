@@ -122,14 +122,14 @@ NUMERIC_ARGS = sorted(
 )
 # How to reach a field of each type that has numeric arguments, with the other arguments it needs.
 REACH = {"Query": "{{ {} }}", "Entity": '{{ person(id: "child-1") {{ {} }} }}'}
-NEEDED = {"childId": '"child-1"', "personId": '"child-1"', "assertionId": json.dumps(scenario.INTEL), "name": '"Robin"'}
+NEEDED = {"childId": '"child-1"', "personId": '"child-1"', "assertionId": json.dumps(scenario.INTEL), "name": '"Robin"', "text": '"Robin"'}
 # Sees everything the scenario holds that these fields answer from: patterns, shares and the audit.
 EVERY_READ = dict(agency="police", roles=("mash", "auditor"), auths=("police", "csc", "health", "mash"))
 
 
 def numeric_document(type_name: str, field_name: str, arg_name: str, value: str) -> str:
     field = schema._schema.type_map[type_name].fields[field_name]
-    args = {name: NEEDED[name] for name, a in field.args.items() if (graphql.is_required_argument(a) or name == "name") and name != arg_name}
+    args = {name: NEEDED[name] for name, a in field.args.items() if (graphql.is_required_argument(a) or name in ("name", "text")) and name != arg_name}
     args[arg_name] = value
     selection = " { __typename }" if graphql.is_composite_type(graphql.get_named_type(field.type)) else ""
     assert type_name in REACH, f"{type_name}.{field_name}({arg_name}:) is numeric: say in REACH how to reach {type_name}"

@@ -7,35 +7,20 @@ are installed on demand. Without npm the test is skipped on a developer's machin
 from __future__ import annotations
 
 import json
-import os
-import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
 
+from node_tools import node_with
+
 AUDIT_DIR = Path(__file__).parent / "http-audit"
-
-
-def _tool(name: str) -> str:
-    path = shutil.which(name)
-    if path is None:
-        message = f"{name} is needed for the GraphQL-over-HTTP audit (tests/http-audit) but is not on PATH"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
-    return path
 
 
 @pytest.fixture(scope="session")
 def audit_node() -> str:
     """The node binary, with tests/http-audit's dependencies installed from its lockfile."""
-    node = _tool("node")
-    if not (AUDIT_DIR / "node_modules" / "graphql-http").is_dir():
-        npm = _tool("npm")
-        done = subprocess.run([npm, "ci", "--no-audit", "--no-fund"], cwd=AUDIT_DIR, capture_output=True, text=True, timeout=600)
-        assert done.returncode == 0, f"npm ci in {AUDIT_DIR} failed:\n{done.stdout}\n{done.stderr}"
-    return node
+    return node_with(AUDIT_DIR, "graphql-http")
 
 
 def test_graphql_over_http_audit_is_clean(live, audit_node):

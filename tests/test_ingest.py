@@ -244,3 +244,173 @@ def test_what_the_fast_check_cannot_read_is_judged_by_jsonschema(store):
     with pytest.raises(IngestError) as info:
         import_records(store, [entity("child-1", "child", attributes={1: "a"}), {**entity("child-2", "child"), "recorded_by": b"x"}])
     assert {(e.line, e.path) for e in info.value.errors} >= {(1, "$.attributes"), (2, "$.recorded_by")}
+
+
+# -- naming a target by the agency's own reference for it: {"agency", "source_ref"}
+
+def _by_source(source_ref, agency=None):
+    return {"source_ref": source_ref, **({"agency": agency} if agency else {})}
+
+
+def test_a_retraction_may_name_its_target_by_source_earlier_in_the_file(store):
+    seen = link("child-1", "seen_at", "venue-1")
+    result = import_records(store, [*good_records(), seen, retraction(_by_source(seen["source_ref"], "police"))])
+    target = assertion_id("police", seen["source_ref"])
+    (withdrawn,) = store.superseders(target)
+    assert withdrawn.retraction and withdrawn.supersedes == target
+    assert target not in {a.id for a in store.about("child-1", None)}  # no longer current
+    assert result.kinds == {"entity": 2, "assertion": 1, "event": 1, "retraction": 1} | {"assertion": 2}
+
+
+def test_a_retraction_and_a_correction_may_name_a_stored_target_by_source(store):
+    import_records(store, good_records())
+    stored = value("child-1", "gender", "male", agency="csc")
+    import_records(store, [stored])
+    target = assertion_id("csc", stored["source_ref"])
+    # The agency defaults to the record's own: csc's source_ref, not another agency's.
+    fix = {**value("child-1", "gender", "female", agency="csc"), "supersedes": _by_source(stored["source_ref"])}
+    import_records(store, [fix])
+    (correction,) = store.superseders(target)
+    assert correction.supersedes == target and correction.value == "female" and not correction.retraction
+    import_records(store, [retraction(_by_source(fix["source_ref"], "csc"), agency="csc")])
+    (withdrawn,) = store.superseders(correction.id)
+    assert withdrawn.retraction
+    assert [a.value for a in store.about("child-1", None, ["gender"])] == []
+
+
+@pytest.mark.parametrize("chunk", [2, 5000], ids=["chunks-of-2", "one-chunk"])
+def test_a_target_named_by_source_is_found_in_an_earlier_chunk_and_in_its_own(store, monkeypatch, chunk):
+    monkeypatch.setattr(ingest, "CHUNK", chunk)
+    records = good_records()
+    seen = [link("child-1", "seen_at", "venue-1") for _ in range(3)]
+    # The first retraction's target is chunks back; the second's is the record just before it.
+    records += [seen[0], entity("child-2", "child"), entity("child-3", "child"), retraction(_by_source(seen[0]["source_ref"])),
+                seen[1], retraction(_by_source(seen[1]["source_ref"])), seen[2]]
+    import_records(store, records)
+    retracted = {a.supersedes for a in store.log() if a.retraction}
+    assert retracted == {assertion_id("police", s["source_ref"]) for s in seen[:2]}
+
+
+@pytest.mark.parametrize("stored_first", [False, True], ids=["in-file", "in-store"])
+def test_an_ambiguous_or_unknown_source_is_refused_and_changes_nothing(store, stored_first):
+    person = entity("child-9", "child", attributes={"name": "Ash Example"})  # two assertions under one source_ref
+    reused = [entity("venue-2", "venue", source_ref="POL-REUSED"), value("child-1", "gender", "male", source_ref="POL-REUSED")]  # reused by the agency
+    earlier = [*good_records(), person, *reused]
+    if stored_first:
+        import_records(store, earlier)
+        earlier = []
+    before = list(store.log())
+    cases = [
+        (retraction(_by_source(person["source_ref"])), "AMBIGUOUS_TARGET", "2 assertions"),
+        (retraction(_by_source("POL-REUSED")), "AMBIGUOUS_TARGET", "2 assertions"),
+        (retraction(_by_source("POL-NEVER")), "UNKNOWN_TARGET", "no assertion"),
+        (retraction(_by_source(person["source_ref"], "csc"), agency="csc"), "UNKNOWN_TARGET", "agency csc"),
+    ]
+    for bad, code, words in cases:
+        with pytest.raises(IngestError) as info:
+            import_records(store, [*earlier, bad])
+        (error,) = info.value.errors
+        assert (error.line, error.path, error.code) == (len(earlier) + 1, "$.retracts", code)
+        assert words in error.message and code in str(error)
+        assert list(store.log()) == before
+    ids = [assertion_id("police", person["source_ref"], part) for part in ("kind", "attr:name:0")]
+    with pytest.raises(IngestError) as info:
+        import_records(store, [*earlier, retraction(_by_source(person["source_ref"]))])
+    assert all(i in info.value.errors[0].message for i in ids)  # the candidates, to choose from by id
+
+
+def test_a_source_of_another_agency_is_refused_as_its_id_is(store):
+    stored = value("child-1", "gender", "male", agency="csc")
+    import_records(store, [*good_records(), stored])
+    with pytest.raises(IngestError, match="only that agency may correct or retract it"):
+        import_records(store, [retraction(_by_source(stored["source_ref"], "csc"), agency="police")])
+
+
+def test_a_malformed_source_target_is_named_by_the_schema(store):
+    import_records(store, good_records())
+    for bad in ({}, {"agency": "police"}, {"source_ref": ""}, {"source_ref": "X", "extra": 1}, {"source_ref": 7}):
+        with pytest.raises(IngestError) as info:
+            import_records(store, [retraction(bad)])
+        assert {e.path for e in info.value.errors} <= {"$.retracts", "$.retracts.source_ref"} and info.value.errors
+
+
+def test_targets_named_by_source_are_looked_up_once_a_chunk(store, monkeypatch):
+    """As entities and ids are: one round trip per chunk, not per record (Neo4j)."""
+    monkeypatch.setattr(ingest, "CHUNK", 50)
+    stored = [value("child-1", "gender", "male") for _ in range(40)]
+    import_records(store, [*good_records(), *stored])
+    asked: list[int] = []
+
+    class Counting:
+        kinds_of = staticmethod(store.kinds_of)
+        assertions = staticmethod(store.assertions)
+
+        def by_source(self, sources, view=None):
+            sources = list(sources)
+            asked.append(len(sources))
+            return store.by_source(sources, view)
+
+    records = [retraction(_by_source(s["source_ref"])) for s in stored] + [retraction(_by_source(s["source_ref"])) for s in stored[:20]]
+    out = ingest.prepare(enumerate(records, 1), Counting())
+    assert len(out) == 60 and asked == [40]  # 40 sources in the first chunk; the second names none new
+
+
+def test_by_source_gives_each_sources_assertions_as_the_view_sees_them(store):
+    from graphsvc.model import View
+
+    person = entity("child-9", "child", attributes={"name": "Ash Example"}, scope="police")
+    shared = value("child-9", "gender", "male", agency="csc", scope="csc", source_ref="SHARED-REF")
+    same_ref = value("child-9", "date_of_birth", "2012-01-01", scope="police", source_ref="SHARED-REF")
+    import_records(store, [person, shared, same_ref])
+    everything = store.by_source([("police", person["source_ref"]), ("police", "SHARED-REF"), ("csc", "SHARED-REF"), ("police", "NONE")])
+    assert {k: [a.id for a in v] for k, v in everything.items()} == {
+        ("police", person["source_ref"]): [assertion_id("police", person["source_ref"], p) for p in ("kind", "attr:name:0")],
+        ("police", "SHARED-REF"): [assertion_id("police", "SHARED-REF")],
+        ("csc", "SHARED-REF"): [assertion_id("csc", "SHARED-REF")],
+    }
+    police = View(auths=frozenset({"police"}), agency="police")
+    assert set(store.by_source([("police", "SHARED-REF"), ("csc", "SHARED-REF")], police)) == {("police", "SHARED-REF")}
+    assert store.by_source([], None) == {}
+
+
+def test_through_the_api_a_source_target_is_the_callers_agencys(live, store):
+    import_records(store, good_records())
+    mutation = "mutation($records: [JSON!]!) { recordAssertions(records: $records) { written assertions { id } } }"
+    rec = {"type": "assertion", "subject": "child-1", "predicate": "gender", "value": "female", "source_ref": "CSC-9", "method": "self_reported", "status": "fact"}
+    live.data(mutation, {"records": [rec]}, agency="csc", auths=["csc"])
+    withdraw = {"type": "retraction", "retracts": {"source_ref": "CSC-9"}, "reason": "wrong child", "source_ref": "CSC-10", "method": "document", "status": "fact"}
+    # police has no CSC-9: the target is looked for under the caller's agency, as the caller sees it
+    error = live.gql(mutation, {"records": [withdraw]}, agency="police", auths=["police", "csc"])["errors"][0]
+    assert error["extensions"]["code"] == "BAD_USER_INPUT" and "UNKNOWN_TARGET" in error["message"]
+    (written,) = live.data(mutation, {"records": [withdraw]}, agency="csc", auths=["csc"])["recordAssertions"]["assertions"]
+    assert store.assertion(written["id"]).supersedes == assertion_id("csc", "CSC-9")
+
+
+def test_neo4j_assertions_holding_source_ref_in_detail_only_are_found_by_source_once_reopened(neo4j_for_tests):
+    """Neo4j stores written before the assertion_source index kept source_ref inside `detail`:
+    the first store to make the index gives those nodes the property, so by_source finds them."""
+    from conftest import need_neo4j
+    from graphsvc.store.neo4j import Neo4jStore
+
+    n4 = need_neo4j(neo4j_for_tests)
+    first = n4.store()
+    stored = value("child-1", "gender", "male")
+    import_records(first, [*good_records(), stored])
+    before = list(first.log())
+    first.close()
+    nodes = n4.driver.execute_query("MATCH (a:Assertion) RETURN a.id, a.detail, a.source_ref", database_=n4.database).records
+    old_shape = [{"id": i, "detail": json.dumps({**json.loads(detail), "source_ref": source_ref})} for i, detail, source_ref in nodes]
+    n4.driver.execute_query("UNWIND $rows AS row MATCH (a:Assertion {id: row.id}) SET a.detail = row.detail REMOVE a.source_ref",
+                            rows=old_shape, database_=n4.database)
+    n4.driver.execute_query("DROP INDEX assertion_source", database_=n4.database)
+    reopened = Neo4jStore(n4.uri, database=n4.database, driver=n4.driver, replan="skip")
+    try:
+        assert list(reopened.log()) == before
+        target = assertion_id("police", stored["source_ref"])
+        assert [a.id for a in reopened.by_source([("police", stored["source_ref"])])[("police", stored["source_ref"])]] == [target]
+        import_records(reopened, [retraction(_by_source(stored["source_ref"]))])
+        assert [a.supersedes for a in reopened.superseders(target)] == [target]
+    finally:
+        reopened.close()
+    unset = n4.driver.execute_query("MATCH (a:Assertion) WHERE a.source_ref IS NULL RETURN count(a)", database_=n4.database).records[0][0]
+    assert unset == 0

@@ -13,6 +13,7 @@ from records import entity, event, link, retraction
 
 S = "police|csc|health|mash"
 ALL = ["police", "csc", "health", "mash"]
+NAMED = [*ALL, "identity"]  # analysts shown real ids and names (others see pseudonymous ones)
 CSC_ONLY = ["csc"]
 
 
@@ -99,6 +100,15 @@ def test_siblings_count_once_unless_asked(world):
     assert [c["context"]["id"] for c in both["items"]] == ["v1", "v2"]
 
 
+def test_unrelated_children_is_the_family_joined_count_either_way(world):
+    # excludeFamily decides only which count minChildren applies to.
+    for family in (True, False):
+        v1 = next(c for c in shared(world, min=2, family=family)["items"] if c["context"]["id"] == "v1")
+        assert (v1["childCount"], v1["unrelatedChildren"]) == (7, 6), family  # s1 and s2 are one family
+    v2 = next(c for c in shared(world, min=2, family=False)["items"] if c["context"]["id"] == "v2")
+    assert (v2["childCount"], v2["unrelatedChildren"]) == (2, 1)  # in by its two children, though one family
+
+
 def test_unrelated_reads_families_again_for_people_outside_the_last_read(store):
     """Families are read once for every candidate, as links among the candidates only; a
     group with someone outside that read is read again rather than split wrongly."""
@@ -170,12 +180,12 @@ def test_missing_history(world):
 
 def test_repeat_missing(world):
     q = "query($n: Int!, $from: DateTime, $to: DateTime) { repeatMissing(minEpisodes: $n, from: $from, to: $to) { totalCount items { child { id } episodes earlierHalf laterHalf trend assertionIds } } }"
-    r = world.data(q, {"n": 3}, roles=["analyst"], auths=ALL)["repeatMissing"]
+    r = world.data(q, {"n": 3}, roles=["analyst"], auths=NAMED)["repeatMissing"]
     assert [(i["child"]["id"], i["episodes"]) for i in r["items"]] == [("c1", 4)]
     assert r["items"][0]["assertionIds"]
-    assert world.data(q, {"n": 3, "from": "2026-01-10T00:00:00Z"}, roles=["analyst"], auths=ALL)["repeatMissing"]["totalCount"] == 1
-    assert world.data(q, {"n": 3, "from": "2026-01-20T00:00:00Z"}, roles=["analyst"], auths=ALL)["repeatMissing"]["totalCount"] == 0
-    assert world.gql(q, {"n": 1}, roles=["analyst"], auths=ALL)["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+    assert world.data(q, {"n": 3, "from": "2026-01-10T00:00:00Z"}, roles=["analyst"], auths=NAMED)["repeatMissing"]["totalCount"] == 1
+    assert world.data(q, {"n": 3, "from": "2026-01-20T00:00:00Z"}, roles=["analyst"], auths=NAMED)["repeatMissing"]["totalCount"] == 0
+    assert world.gql(q, {"n": 1}, roles=["analyst"], auths=NAMED)["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
 
 
 def test_co_missing(world):
@@ -186,27 +196,27 @@ def test_co_missing(world):
     assert ("c2", "found_with_same_person", "m1", "m5", "a1") in why
     assert ("c3", "found_at_same_place", "m1", "m6", "v1") in why
     assert {p["child"]["id"] for p in pairs} == {"c2", "c3"}
-    assert world.gql(q, {"id": "a1"}, roles=["mash"], auths=ALL)["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+    assert world.gql(q, {"id": "a1"}, roles=["mash"], auths=ALL)["errors"][0]["extensions"]["code"] == "NOT_FOUND"  # not a child
 
 
 def test_adults_linked_to_children(world):
     q = "query($n: Int!) { adultsLinkedToChildren(minChildren: $n) { totalCount items { adult { id } children { id } unrelatedChildren links { child { id } how via { id } assertionIds } } } }"
-    found = world.data(q, {"n": 2}, roles=["analyst"], auths=ALL)["adultsLinkedToChildren"]["items"]
+    found = world.data(q, {"n": 2}, roles=["analyst"], auths=NAMED)["adultsLinkedToChildren"]["items"]
     # a1: found with c1 (twice) and c2, associates with c3. a2: the two siblings (one family) and c4 through the phone.
     assert [(a["adult"]["id"], [c["id"] for c in a["children"]], a["unrelatedChildren"]) for a in found] == [
         ("a1", ["c1", "c2", "c3"], 3), ("a2", ["c4", "s1", "s2"], 2)]
     hows = {(l["child"]["id"], l["how"]) for l in found[1]["links"]}
     assert ("c4", "shares_object") in hows
-    assert world.data(q, {"n": 3}, roles=["analyst"], auths=ALL)["adultsLinkedToChildren"]["totalCount"] == 1
+    assert world.data(q, {"n": 3}, roles=["analyst"], auths=NAMED)["adultsLinkedToChildren"]["totalCount"] == 1
 
 
 def test_peer_network_and_graphml(world):
     q = "query($id: ID!, $hops: Int!) { peerNetwork(childId: $id, hops: $hops) { members { person { id label } degreeCentrality } edges { source { id } target { id } how assertionIds sightings } components { id } graphml } }"
-    one = world.data(q, {"id": "s1", "hops": 1}, roles=["analyst"], auths=ALL)["peerNetwork"]
+    one = world.data(q, {"id": "s1", "hops": 1}, roles=["analyst"], auths=NAMED)["peerNetwork"]
     assert {m["person"]["id"] for m in one["members"]} == {"s1", "s2", "a2"}
-    two = world.data(q, {"id": "s1", "hops": 2}, roles=["analyst"], auths=ALL)["peerNetwork"]
+    two = world.data(q, {"id": "s1", "hops": 2}, roles=["analyst"], auths=NAMED)["peerNetwork"]
     assert {m["person"]["id"] for m in two["members"]} == {"s1", "s2", "a2"}
-    c1 = world.data(q, {"id": "c1", "hops": 2}, roles=["analyst"], auths=ALL)["peerNetwork"]
+    c1 = world.data(q, {"id": "c1", "hops": 2}, roles=["analyst"], auths=NAMED)["peerNetwork"]
     # c1 was found with a1, who was also found with c2 and associates with c3
     assert {m["person"]["id"] for m in c1["members"]} == {"c1", "a1", "c2", "c3"}
     assert c1["members"][0]["person"]["id"] == "a1"  # the most central
@@ -216,14 +226,19 @@ def test_peer_network_and_graphml(world):
     edge_ids = {d.text for d in root.findall(".//g:edge/g:data", ns) if d.text and d.text.startswith("a-")}
     assert edge_ids == {" ".join(e["assertionIds"]) for e in c1["edges"]}
     # Police records needing the originator's consent stay out of another agency's export.
-    csc = world.data(q, {"id": "c1", "hops": 2}, roles=["analyst"], agency="csc", auths=ALL)["peerNetwork"]
+    csc = world.data(q, {"id": "c1", "hops": 2}, roles=["analyst"], agency="csc", auths=NAMED)["peerNetwork"]
     # c1 was found with a1 twice (m1, m2): one edge, two sightings; a1-c2 found_with, a1-c3 associates_with.
     assert len(csc["edges"]) == 3 and ET.fromstring(csc["graphml"]).findall(".//g:edge", ns) == []
     assert sorted((e["source"]["id"], e["target"]["id"], e["how"], e["sightings"], len(e["assertionIds"])) for e in csc["edges"]) == [
         ("a1", "c1", "found_with", 2, 4), ("a1", "c2", "found_with", 1, 2), ("a1", "c3", "associates_with", 1, 1)]
-    assert "Child c1" not in c1["graphml"]  # analysts without identity get pseudonyms in the export too
-    assert all(m["person"]["label"].startswith(("Child ", "Adult ")) for m in c1["members"])
-    assert world.gql(q, {"id": "c1", "hops": 4}, roles=["analyst"], auths=ALL)["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+    # Analysts without identity get pseudonymous ids and labels, in the export too.
+    hidden = world.data(q, {"id": world.pseudonym("c1"), "hops": 2}, roles=["analyst"], auths=ALL)["peerNetwork"]
+    assert all(m["person"]["label"].startswith(("Child ", "Adult ")) for m in hidden["members"])
+    assert {m["person"]["id"] for m in hidden["members"]} == {world.pseudonym(x) for x in ("c1", "a1", "c2", "c3")}
+    nodes = {n.get("id") for n in ET.fromstring(hidden["graphml"]).findall(".//g:node", ns)}
+    assert nodes == {world.pseudonym(x) for x in ("c1", "a1", "c2", "c3")}
+    assert not any(raw in hidden["graphml"] for raw in ('"c1"', '"a1"', "Child c1"))
+    assert world.gql(q, {"id": "c1", "hops": 4}, roles=["analyst"], auths=NAMED)["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
 
 
 def test_patterns_need_the_right_role_and_a_purpose(world):

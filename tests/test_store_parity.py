@@ -112,6 +112,9 @@ def compare_reads(e: GraphStore, n: GraphStore, views: list[Optional[View]], ext
             checks += 5
         shown = both((e, n), lambda s: s.assertions(ids, view))
         assert shown == {x: a for x in ids if (a := e.assertion(x, view)) is not None}
+        sources = sorted({(a.agency, a.source_ref) for a in log if a.id in ids}) + [("police", "none-such")]
+        by_source = both((e, n), lambda s: s.by_source(sources, view))
+        assert by_source == {k: found for k in sources if (found := [a for a in log if (a.agency, a.source_ref) == k and e.assertion(a.id, view)])}
         for assertion_id_ in ids:
             both((e, n), lambda s: s.assertion(assertion_id_, view))
             both((e, n), lambda s: s.superseders(assertion_id_, view))
@@ -398,7 +401,7 @@ def test_context_links_count_children_across_the_parts_of_a_window(pair_factory)
     ids end in its characters: a context whose children are only enough over the whole window
     is found, a child seen there early and late keeps both sightings, and contexts in different
     parts (v-1, v-2) are each counted whole."""
-    from graphsvc.store.neo4j import _id_parts
+    from graphsvc.store.neo4j.parallel import _id_parts
 
     e, n = pair_factory()
     # the premise: the store reads in parts, and the two venues are in different ones
@@ -439,7 +442,7 @@ def test_context_links_group_repeated_sightings_as_the_domain_does(pair_factory)
 def test_ids_are_cut_into_parts_that_hold_every_id_once():
     """The parts context_links reads side by side (neo4j._id_parts), checked as the query
     checks them: `(right(id, 1) IN $tails) = $inside`."""
-    from graphsvc.store.neo4j import _id_parts
+    from graphsvc.store.neo4j.parallel import _id_parts
 
     @settings(max_examples=300, deadline=None)
     @given(ids=st.lists(st.text(min_size=1, max_size=6), min_size=1, max_size=30), parts=st.integers(1, 7))
@@ -456,7 +459,8 @@ def test_ids_are_cut_into_parts_that_hold_every_id_once():
 
 
 def test_a_window_is_cut_into_adjacent_parts_that_hold_every_time_once():
-    from graphsvc.store.neo4j import _time_windows, time_key
+    from graphsvc.store.neo4j.parallel import _time_windows
+    from graphsvc.store.neo4j.rows import time_key
 
     @settings(max_examples=200, deadline=None)
     @given(start=st.datetimes(min_value=datetime(2000, 1, 1), max_value=datetime(2040, 1, 1), timezones=st.just(timezone.utc)),
@@ -656,7 +660,7 @@ def test_every_query_plans_and_reads_start_from_an_index(neo4j_for_tests):
               "by_dob": True, "dob": '"2011-02-03"', "by_identifier": False, "identifier": "", "predicate": "date_of_birth", "key": '"2011-02-03"',
               "after": 0, "limit": 10, "owner_agency": "csc", "low": "", "high": "9999", "decision_id": "d", "rows": [],
               "share": True, "to_agency": "csc", "to_professional": None, "decided_at": "2026-01-01T00:00:00.000Z", "body": "{}", "assertion_ids": ["a"],
-              "entry": {"seq": 1, "returned": []}, "published": ["x", "y"], "now": "2026-01-01T00:00:00.000Z", "before": "2026-01-01T00:00:00.000Z"}
+              "entry": {"seq": 1, "returned": []}, "published": ["x", "y"], "sources": [{"agency": "police", "source_ref": "x"}], "now": "2026-01-01T00:00:00.000Z", "before": "2026-01-01T00:00:00.000Z"}
     # Listing every decision, acknowledgement, scope or staged import is the point of those
     # queries (few nodes); `count` adds up the (few) unpublished imports' assertions.
     listing = {"decisions": {"Decision"}, "acknowledgements": {"Acknowledgement"}, "scopes": {"Scope", "Import"},

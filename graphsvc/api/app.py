@@ -8,7 +8,6 @@ request ends in exactly one audit entry.
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import json
 import logging
 import os
@@ -33,10 +32,9 @@ from strawberry.types.execution import PreExecutionError
 from strawberry.types.graphql import OperationType
 
 from .. import time_limit
+from ..accounting import account
 from ..errors import DomainError, Unauthenticated
-from ..model import format_time, utcnow
 from ..principal import Principal, Pseudonyms
-from ..sharing import notify_owners
 from ..store.base import GraphStore, StoreUnavailable
 from .auth import Verifier
 from .context import Context
@@ -127,11 +125,11 @@ def _error(message: str, code: str) -> dict[str, Any]:
     return {"message": message, "extensions": {"code": code}}
 
 
-def format_error(error: GraphQLError) -> dict[str, Any]:
+def format_error(error: GraphQLError, context: Optional[Context] = None) -> dict[str, Any]:
     original = error.original_error
     out = error.formatted
     if isinstance(original, DomainError):
-        out["message"] = str(original)
+        out["message"] = context.error_message(str(original)) if context is not None else str(original)
         out["extensions"] = {"code": original.code}
     elif original is None or isinstance(original, GraphQLError):
         # Errors that name their own code (the limits: QUERY_TOO_COMPLEX) keep it.
@@ -241,11 +239,6 @@ def _check(params: dict[str, Any]) -> tuple[str, Optional[dict[str, Any]], Optio
     return query, variables, operation, extensions
 
 
-def variables_digest(variables: Optional[dict[str, Any]]) -> str:
-    """The audit log keeps a digest of the variables, not the variables (they hold personal data)."""
-    return hashlib.sha256(json.dumps(variables or {}, sort_keys=True, default=str).encode()).hexdigest()
-
-
 Outcome = tuple[int, dict[str, Any], Optional[dict[str, str]]]  # status, body, extra headers
 
 
@@ -326,25 +319,12 @@ def create_app(service: Service) -> Starlette:
         return outcome
 
     def _account(principal: Optional[Principal], context: Optional[Context], operation: Optional[str], variables: Optional[dict[str, Any]], outcome: Outcome) -> None:
-        # The request's own entry: its status and everything it showed. A write it made has an
-        # entry of its own already, committed in the write's transaction (outcome "committed",
-        # naming what was written): only so does no crash leave a write unaudited.
+        # The request's own entry (accounting.account): what it showed counts only if its
+        # answer holds data.
         status, body, _ = outcome
-        codes = sorted({e.get("extensions", {}).get("code", "ERROR") for e in body.get("errors", [])})
-        returned = sorted(context.returned) if context is not None and body.get("data") is not None else []
-        service.store.audit_record({
-            "at": format_time(utcnow()),
-            "subject": principal.subject if principal else None,
-            "agency": principal.agency if principal else None,
-            "roles": sorted(principal.roles) if principal else [],
-            "purpose": principal.purpose if principal else None,
-            "operation": f"{operation or '-'}: {','.join(context.operations) if context and context.operations else '-'}",
-            "variables_digest": variables_digest(variables),
-            "returned": returned,
-            "outcome": f"{status} " + (",".join(codes) if codes else "OK"),
-        })
-        if principal is not None and returned:
-            notify_owners(service.store, principal, returned, context.held if context is not None else {})
+        codes = [e.get("extensions", {}).get("code", "ERROR") for e in body.get("errors", [])]
+        shown = context.shown if context is not None and body.get("data") is not None else None
+        account(service.store, principal, operation, context.operations if context is not None else [], variables, status, codes, shown)
 
     def _execute(method: str, context: Context, media: str, query: str, variables: Optional[dict[str, Any]], operation: Optional[str]) -> Outcome:
         allowed = {OperationType.QUERY} if method == "GET" else {OperationType.QUERY, OperationType.MUTATION}
@@ -363,7 +343,7 @@ def create_app(service: Service) -> Starlette:
             # (strawberry raises here instead of answering with an error).
             message = f"unknown operation named {operation!r}" if operation is not None else "the document has no operation"
             return request_error_status, {"errors": [_error(message, "BAD_USER_INPUT")]}, None
-        errors = [format_error(e) for e in result.errors or []]
+        errors = [format_error(e, context) for e in result.errors or []]
         if any(isinstance(e.original_error, StoreUnavailable) for e in result.errors or []):
             return _unavailable()
         stopped = next((e.original_error for e in result.errors or [] if isinstance(e.original_error, time_limit.RequestTimeout)), None)

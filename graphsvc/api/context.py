@@ -1,4 +1,8 @@
-"""Per-request context: who is asking, what they may see, and what they were shown."""
+"""Per-request context: who is asking, what they may see, and what they were shown.
+
+Plain data for the resolvers: presenting answers (api/presentation.py) fills `shown`, and the
+HTTP layer accounts for the request from it (accounting.account).
+"""
 
 from __future__ import annotations
 
@@ -6,20 +10,16 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Optional
 
-import strawberry
-
 from .. import time_limit
+from ..accounting import Shown
 from ..disclosure import Disclosure
-from ..model import Assertion as DomainAssertion
-from ..model import Entity as DomainEntity
-from ..model import View, moment
+from ..model import View
 from ..principal import Principal, Pseudonyms
 from ..store.base import GraphStore
-from ..vocabulary import KIND
-from . import types
 
 
 WRITES = frozenset({"record", "decide", "acknowledge"})  # operations that write (principal.OPERATIONS)
+UNRESOLVED = "\x00unresolved:"  # no entity id starts so (records.py: ids are printable)
 
 
 def utc(value: Optional[datetime]) -> Optional[datetime]:
@@ -34,17 +34,33 @@ class Context:
     principal: Principal
     store: GraphStore
     pseudonyms: Pseudonyms
-    returned: set[str] = field(default_factory=set)  # assertion ids shown, for the audit log
-    # The shown assertions this context holds whole: their owners are told of a view without
-    # asking the store which of them are flagged (sharing.notify_owners).
-    held: dict[str, DomainAssertion] = field(default_factory=dict)
+    shown: Shown = field(default_factory=Shown)  # what the answer showed, for the audit log
     operations: list[str] = field(default_factory=list)  # the operations asked for, for the audit log
+    # Entity ids given as arguments, by the id they resolved to: an error quoting the resolved
+    # id quotes what the caller gave instead (error_message).
+    given: dict[str, str] = field(default_factory=dict)
 
     def view(self, as_of: Optional[datetime] = None, valid_at: Optional[datetime] = None) -> View:
         return self.principal.view(utc(as_of), utc(valid_at))
 
     def disclosure(self, view: View) -> Disclosure:
         return Disclosure(self.principal, self.pseudonyms, self.store, view)
+
+    def entity_id(self, given: str) -> str:
+        """The entity an id argument names. A pseudonymous reader names entities only by the
+        pseudonymous ids it was shown; anything else (a real id among them) names nothing,
+        so it is answered as an unknown id is."""
+        if not self.principal.pseudonymous:
+            return given
+        resolved = self.pseudonyms.resolve(given) or UNRESOLVED + given
+        self.given[resolved] = given
+        return resolved
+
+    def error_message(self, message: str) -> str:
+        """An error's message as this caller may read it: resolved ids quoted as given."""
+        for resolved, given in self.given.items():
+            message = message.replace(repr(resolved), repr(given))
+        return message
 
     def require(self, operation: str) -> None:
         self.operations.append(operation)
@@ -53,38 +69,3 @@ class Context:
             time_limit.writing()
         else:
             time_limit.check()
-
-    def show(self, a: DomainAssertion, disclosure: Optional[Disclosure] = None) -> types.Assertion:
-        time_limit.check()
-        self.returned.add(a.id)
-        self.held[a.id] = a
-        d = disclosure or self.disclosure(self.principal.view())
-        return types.Assertion.of(d.assertion(a))
-
-    def entity(self, e: DomainEntity, view: View) -> types.Entity:
-        time_limit.check()
-        d = self.disclosure(view)
-        d.learn(e)
-        kinds = [a for a in e.assertions if a.predicate == KIND]
-        self.returned.update(a.id for a in kinds)
-        self.held.update((a.id, a) for a in kinds)
-        return types.Entity(id=strawberry.ID(e.id), kind=e.kind, label=d.label(e.id), shown=types.EntityShown(self, e, d))
-
-    def attributes(self, attributes: list[DomainAssertion], d: Disclosure) -> list[types.Assertion]:
-        return [self.show(a, d) for a in attributes]
-
-    def links(self, e: DomainEntity, links: list[tuple[types.Direction, DomainAssertion]], d: Disclosure) -> list[types.Link]:
-        """Distinct links (EntityShown.links), each shown by its first assertion, with its
-        sightings (model.Entity.sightings) when recorded more than once."""
-        out = []
-        for direction, a in links:
-            seen = e.sightings.get(a.id)
-            when = moment(a)
-            out.append(types.Link(
-                predicate=a.predicate, role=a.role, direction=direction,
-                other=types.EntityRef.of(d, (a.object if direction is types.Direction.OUT else a.subject)),  # type: ignore[arg-type]
-                assertion=self.show(a, d), sightings=seen.count if seen else 1,
-                first_seen=seen.first_seen if seen else when, last_seen=seen.last_seen if seen else when,
-                shown_ids=seen.assertion_ids if seen else (a.id,), context=self,
-            ))
-        return out

@@ -1,4 +1,4 @@
-"""GraphQL types for the risk-pattern queries, built from patterns.py results.
+"""GraphQL types for the risk-pattern queries (presentation.py builds them from patterns.py results).
 
 People appear as EntityRefs, so analysts without identity authorisation see pseudonyms here
 as everywhere else; every item carries the assertion ids it rests on.
@@ -7,276 +7,187 @@ as everywhere else; every item carries the assertion ids it rests on.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Optional
+from typing import Optional
 
 import strawberry
 
-from .. import patterns as p
-from ..disclosure import Disclosure
-from ..paging import MAX_LIST, capped
-from .types import EntityRef, PageInfo
-
-if TYPE_CHECKING:
-    from .context import Context
+from .. import vocabulary as v
+from ..paging import MAX_LIST
+from .terms import HANDLING, either
+from .types import PAGE_INFO, TOTAL, EntityRef, PageInfo
 
 ID = strawberry.ID
 
-
-def ref(d: Disclosure, entity_id: str) -> EntityRef:
-    return EntityRef.of(d, entity_id)
-
-
-def ids(c: "Context", assertion_ids: tuple[str, ...]) -> list[strawberry.ID]:
-    """The first MAX_LIST of the ids (the field's count beside it says how many)."""
-    shown = capped(assertion_ids)
-    c.returned.update(shown)
-    return [ID(i) for i in shown]
-
-
-def refs(d: Disclosure, entity_ids: list[str]) -> list[EntityRef]:
-    """The first MAX_LIST of the entities (the field's count beside it says how many)."""
-    return [ref(d, x) for x in capped(entity_ids)]
-
-
 CAPPED = f"The first {MAX_LIST}; "
+RESTS_ON = "The assertions it rests on. " + CAPPED + "`assertionCount` says how many."
+RECENT = "How many of the episodes began in the last {} days (to `asOf`, if given)."
 
 
 @strawberry.type(description="A child's link to a shared context: repeated sightings of the child there (by the same link) are one link, with their count.")
 class ContextLink:
-    child: EntityRef
-    how: str = strawberry.field(description="lives_at, attends, seen_at, member_of, owns_uses or found_at.")
+    child: EntityRef = strawberry.field(description="The child.")
+    how: str = strawberry.field(description=f"How the child is linked to it: {either((*v.CONTEXT_LINKS, 'found_at'))} (found there after going missing).")
     when: datetime = strawberry.field(description="The first sighting in the window.")
     agency: str = strawberry.field(description="The first sighting's agency.")
-    assertion_ids: list[ID] = strawberry.field(description=CAPPED + "`assertionCount` says how many.")
-    assertion_count: int
+    assertion_ids: list[ID] = strawberry.field(description=RESTS_ON)
+    assertion_count: int = strawberry.field(description="How many assertions it rests on.")
     sightings: int = strawberry.field(description="How many times the link was recorded in the window (1 for once).")
     last_seen: datetime = strawberry.field(description="The last sighting in the window.")
 
 
 @strawberry.type(description="A place, group or object linked to several children.")
 class SharedContext:
-    context: EntityRef
-    children: list[EntityRef] = strawberry.field(description=CAPPED + "`childCount` says how many.")
-    child_count: int
-    unrelated_children: int = strawberry.field(description="Children counted once per family group (siblings and other family links joined).")
-    links: list[ContextLink] = strawberry.field(description=CAPPED + "one per child and link kind; `linkCount` says how many.")
-    link_count: int
-    first_seen: datetime
-    last_seen: datetime
+    context: EntityRef = strawberry.field(description="The place, group or object.")
+    children: list[EntityRef] = strawberry.field(description="The children linked to it in the window. " + CAPPED + "`childCount` says how many.")
+    child_count: int = strawberry.field(description="How many distinct children are linked to it in the window.")
+    unrelated_children: int = strawberry.field(description="Children counted once per family group (siblings and other family links joined), whatever excludeFamily says: excludeFamily only decides whether minChildren applies to this count or to childCount.")
+    links: list[ContextLink] = strawberry.field(description="How each child is linked to it. " + CAPPED + "one per child and link kind; `linkCount` says how many.")
+    link_count: int = strawberry.field(description="How many links there are (one per child and link kind).")
+    first_seen: datetime = strawberry.field(description="The first sighting of a child there in the window.")
+    last_seen: datetime = strawberry.field(description="The last sighting of a child there in the window.")
     agency_count: int = strawberry.field(description="How many distinct agencies reported links.")
 
-    @classmethod
-    def of(cls, c: "Context", d: Disclosure, s: p.SharedContext) -> "SharedContext":
-        return cls(
-            context=ref(d, s.context), children=refs(d, s.children), child_count=len(s.children),
-            unrelated_children=s.unrelated_children,
-            links=[ContextLink(child=ref(d, l.child), how=l.how, when=l.when, agency=l.agency, assertion_ids=ids(c, l.assertion_ids),
-                               assertion_count=l.assertion_count, sightings=l.sightings, last_seen=l.last_seen) for l in capped(s.links)],
-            link_count=len(s.links),
-            first_seen=s.first_seen, last_seen=s.last_seen, agency_count=s.agencies,
-        )
 
-
-@strawberry.type
+@strawberry.type(description="One page of shared contexts, with how many there are in all.")
 class SharedContextPage:
-    total_count: int
-    items: list[SharedContext]
-    page_info: PageInfo
+    total_count: int = strawberry.field(description=TOTAL)
+    items: list[SharedContext] = strawberry.field(description="The contexts on this page: most unrelated children first, then the most recently seen.")
+    page_info: PageInfo = strawberry.field(description=PAGE_INFO)
 
 
 @strawberry.type(description="One missing episode: missing, or away without authorisation.")
 class MissingEpisode:
-    id: ID
-    child: EntityRef
-    episode_type: str
-    last_seen: datetime
-    found_or_returned: Optional[datetime]
-    duration_hours: Optional[float]
-    found_at: list[EntityRef] = strawberry.field(description=CAPPED + "`foundAtCount` says how many.")
-    found_with: list[EntityRef] = strawberry.field(description=CAPPED + "`foundWithCount` says how many.")
-    found_at_count: int
-    found_with_count: int
-    police_reference: Optional[str]
-    risk_grade: Optional[str]
+    id: ID = strawberry.field(description="The episode's id: `entity` gives its whole record.")
+    child: EntityRef = strawberry.field(description="The child who was missing.")
+    episode_type: str = strawberry.field(description=f"Whether the child was {either(v.PREDICATES['episode_type'].choices)}.")
+    last_seen: datetime = strawberry.field(description="When the child was last seen: the start of the episode.")
+    found_or_returned: Optional[datetime] = strawberry.field(description="When the child was found or returned; null if not recorded (still missing, or not yet known).")
+    duration_hours: Optional[float] = strawberry.field(description="How long the episode lasted, in hours; null without a found or returned time.")
+    found_at: list[EntityRef] = strawberry.field(description="Where the child was found or returned to. " + CAPPED + "`foundAtCount` says how many.")
+    found_with: list[EntityRef] = strawberry.field(description="Who the child was with when found. " + CAPPED + "`foundWithCount` says how many.")
+    found_at_count: int = strawberry.field(description="How many places the child was found at.")
+    found_with_count: int = strawberry.field(description="How many people the child was found with.")
+    police_reference: Optional[str] = strawberry.field(description="The police force's reference for the episode.")
+    risk_grade: Optional[str] = strawberry.field(description=f"The risk grade the police gave the episode: {either(v.PREDICATES['risk_grade'].choices)}.")
     rhi_offered: Optional[datetime] = strawberry.field(description="When a return home interview was offered.")
-    rhi_accepted: Optional[bool]
-    rhi_completed: Optional[datetime]
-    rhi_within_72_hours: Optional[bool]
-    rhi_reason_none: Optional[str]
-    assertion_ids: list[ID] = strawberry.field(description=CAPPED + "`assertionCount` says how many.")
-    assertion_count: int
-
-    @classmethod
-    def of(cls, c: "Context", d: Disclosure, e: p.Episode) -> "MissingEpisode":
-        return cls(
-            id=ID(e.id), child=ref(d, e.child), episode_type=e.episode_type, last_seen=e.started, found_or_returned=e.ended,
-            duration_hours=e.duration_hours, found_at=refs(d, e.found_at), found_with=refs(d, e.found_with),
-            found_at_count=len(e.found_at), found_with_count=len(e.found_with), assertion_count=len(e.assertion_ids),
-            police_reference=e.police_reference, risk_grade=e.risk_grade, rhi_offered=e.rhi_offered, rhi_accepted=e.rhi_accepted,
-            rhi_completed=e.rhi_completed, rhi_within_72_hours=e.rhi_within_72h, rhi_reason_none=e.rhi_reason_none,
-            assertion_ids=ids(c, e.assertion_ids),
-        )
+    rhi_accepted: Optional[bool] = strawberry.field(description="Whether the child accepted the return home interview; null if not recorded.")
+    rhi_completed: Optional[datetime] = strawberry.field(description="When the return home interview took place; null if not recorded.")
+    rhi_within_72_hours: Optional[bool] = strawberry.field(description="Whether the return home interview took place within 72 hours of the child's return, as it is due; null without both times.")
+    rhi_reason_none: Optional[str] = strawberry.field(description="Why no return home interview was held.")
+    assertion_ids: list[ID] = strawberry.field(description=RESTS_ON)
+    assertion_count: int = strawberry.field(description="How many assertions it rests on.")
 
 
-@strawberry.type
+@strawberry.type(description="A child's missing episodes that began in the window, with how often, how long, and where and with whom the child was found again and again.")
 class MissingHistory:
-    child: EntityRef
-    episodes: list[MissingEpisode] = strawberry.field(description=CAPPED + "oldest first; `episodeCount` says how many.")
-    episode_count: int
-    last_30_days: int
-    last_90_days: int
-    last_365_days: int
-    median_duration_hours: Optional[float]
-    longest_duration_hours: Optional[float]
-    places_found_more_than_once: list[EntityRef] = strawberry.field(description=CAPPED + "`placesFoundMoreThanOnceCount` says how many.")
-    people_found_with_more_than_once: list[EntityRef] = strawberry.field(description=CAPPED + "`peopleFoundWithMoreThanOnceCount` says how many.")
-    places_found_more_than_once_count: int
-    people_found_with_more_than_once_count: int
-
-    @classmethod
-    def of(cls, c: "Context", d: Disclosure, h: p.MissingHistory) -> "MissingHistory":
-        return cls(
-            child=ref(d, h.child), episodes=[MissingEpisode.of(c, d, e) for e in capped(h.episodes)], episode_count=len(h.episodes),
-            last_30_days=h.last_30_days, last_90_days=h.last_90_days, last_365_days=h.last_365_days,
-            median_duration_hours=h.median_hours, longest_duration_hours=h.longest_hours,
-            places_found_more_than_once=refs(d, h.places_found_more_than_once),
-            people_found_with_more_than_once=refs(d, h.people_found_with_more_than_once),
-            places_found_more_than_once_count=len(h.places_found_more_than_once),
-            people_found_with_more_than_once_count=len(h.people_found_with_more_than_once),
-        )
+    child: EntityRef = strawberry.field(description="The child.")
+    episodes: list[MissingEpisode] = strawberry.field(description="The episodes. " + CAPPED + "oldest first; `episodeCount` says how many.")
+    episode_count: int = strawberry.field(description="How many episodes began in the window.")
+    last_30_days: int = strawberry.field(description=RECENT.format(30))
+    last_90_days: int = strawberry.field(description=RECENT.format(90))
+    last_365_days: int = strawberry.field(description=RECENT.format(365))
+    median_duration_hours: Optional[float] = strawberry.field(description="The median length of the episodes that have ended, in hours; null if none has.")
+    longest_duration_hours: Optional[float] = strawberry.field(description="The longest of them, in hours; null if none has ended.")
+    places_found_more_than_once: list[EntityRef] = strawberry.field(description="Places the child was found at in more than one episode. " + CAPPED + "`placesFoundMoreThanOnceCount` says how many.")
+    people_found_with_more_than_once: list[EntityRef] = strawberry.field(description="People the child was found with in more than one episode. " + CAPPED + "`peopleFoundWithMoreThanOnceCount` says how many.")
+    places_found_more_than_once_count: int = strawberry.field(description="How many places the child was found at more than once.")
+    people_found_with_more_than_once_count: int = strawberry.field(description="How many people the child was found with more than once.")
 
 
 @strawberry.type(description="A child with repeated missing episodes in the window.")
 class RepeatMissingChild:
-    child: EntityRef
-    episodes: int
-    earlier_half: int
-    later_half: int
-    trend: str = strawberry.field(description="rising, falling or steady: later half of the window against the earlier half.")
-    first: datetime
-    last: datetime
-    assertion_ids: list[ID] = strawberry.field(description=CAPPED + "`assertionCount` says how many.")
-    assertion_count: int
-
-    @classmethod
-    def of(cls, c: "Context", d: Disclosure, r: p.RepeatMissing) -> "RepeatMissingChild":
-        return cls(child=ref(d, r.child), episodes=r.episodes, earlier_half=r.earlier_half, later_half=r.later_half, trend=r.trend,
-                   first=r.first, last=r.last, assertion_ids=ids(c, r.assertion_ids), assertion_count=len(r.assertion_ids))
+    child: EntityRef = strawberry.field(description="The child.")
+    episodes: int = strawberry.field(description="How many episodes began in the window.")
+    earlier_half: int = strawberry.field(description="How many began in the earlier half of the window (from `from`, or the first episode, to `to`, or the last).")
+    later_half: int = strawberry.field(description="How many began in the later half.")
+    trend: str = strawberry.field(description="Rising, falling or steady: the later half of the window against the earlier half.")
+    first: datetime = strawberry.field(description="When the first episode in the window began.")
+    last: datetime = strawberry.field(description="When the last episode in the window began.")
+    assertion_ids: list[ID] = strawberry.field(description=RESTS_ON)
+    assertion_count: int = strawberry.field(description="How many assertions it rests on.")
 
 
-@strawberry.type
+@strawberry.type(description="One page of children who repeatedly go missing, with how many there are in all.")
 class RepeatMissingPage:
-    total_count: int
-    items: list[RepeatMissingChild]
-    page_info: PageInfo
+    total_count: int = strawberry.field(description=TOTAL)
+    items: list[RepeatMissingChild] = strawberry.field(description="The children on this page: most episodes first, then the most recent.")
+    page_info: PageInfo = strawberry.field(description=PAGE_INFO)
 
 
 @strawberry.type(description="Why two children are paired.")
 class CoMissingReason:
-    reason: str = strawberry.field(description="overlapping, found_at_same_place or found_with_same_person.")
-    episode: ID
-    other_episode: ID
-    via: Optional[EntityRef]
-    assertion_ids: list[ID] = strawberry.field(description=CAPPED + "`assertionCount` says how many.")
-    assertion_count: int
+    reason: str = strawberry.field(description="Why: overlapping (missing at the same time), found_at_same_place or found_with_same_person.")
+    episode: ID = strawberry.field(description="The episode of the child asked about.")
+    other_episode: ID = strawberry.field(description="The other child's episode.")
+    via: Optional[EntityRef] = strawberry.field(description="The place both were found at, or the person both were found with; null for overlapping episodes.")
+    assertion_ids: list[ID] = strawberry.field(description=RESTS_ON)
+    assertion_count: int = strawberry.field(description="How many assertions it rests on.")
 
 
-@strawberry.type
+@strawberry.type(description="Another child missing with the child asked about, and why they are paired.")
 class CoMissingChild:
-    child: EntityRef
-    reasons: list[CoMissingReason] = strawberry.field(description=CAPPED + "`reasonCount` says how many.")
-    reason_count: int
-
-    @classmethod
-    def of(cls, c: "Context", d: Disclosure, m: p.CoMissing) -> "CoMissingChild":
-        return cls(child=ref(d, m.child), reason_count=len(m.reasons), reasons=[
-            CoMissingReason(reason=r.reason, episode=ID(r.episode), other_episode=ID(r.other_episode), via=ref(d, r.via) if r.via else None,
-                            assertion_ids=ids(c, unique), assertion_count=len(unique))
-            for r in capped(m.reasons) for unique in [tuple(dict.fromkeys(r.assertion_ids))]
-        ])
+    child: EntityRef = strawberry.field(description="The other child.")
+    reasons: list[CoMissingReason] = strawberry.field(description="Why they are paired, one reason per pair of episodes. " + CAPPED + "`reasonCount` says how many.")
+    reason_count: int = strawberry.field(description="How many reasons there are.")
 
 
-@strawberry.type
+@strawberry.type(description="How an adult is linked to one child.")
 class AdultLink:
-    child: EntityRef
-    how: str = strawberry.field(description="associates_with, found_with, shares_object or same_event.")
+    child: EntityRef = strawberry.field(description="The child.")
+    how: str = strawberry.field(description="How: associates_with (in contact), found_with (the child was found with the adult after going missing), shares_object (both use one phone or vehicle) or same_event (both involved in one event).")
     when: datetime = strawberry.field(description="The first time (repeated links of one kind through one thing are one link).")
-    via: Optional[EntityRef]
-    assertion_ids: list[ID] = strawberry.field(description=CAPPED + "`assertionCount` says how many.")
-    assertion_count: int
+    via: Optional[EntityRef] = strawberry.field(description="The missing episode, phone, vehicle or event through which they are linked; null for an association.")
+    assertion_ids: list[ID] = strawberry.field(description=RESTS_ON)
+    assertion_count: int = strawberry.field(description="How many assertions it rests on.")
     sightings: int = strawberry.field(description="How many times the link was recorded in the window (1 for once).")
-    last_seen: datetime
+    last_seen: datetime = strawberry.field(description="The last time in the window.")
 
 
 @strawberry.type(description="An adult linked to several unrelated children.")
 class LinkedAdult:
-    adult: EntityRef
-    children: list[EntityRef] = strawberry.field(description=CAPPED + "`childCount` says how many.")
-    child_count: int
-    unrelated_children: int
-    links: list[AdultLink] = strawberry.field(description=CAPPED + "`linkCount` says how many.")
-    link_count: int
-
-    @classmethod
-    def of(cls, c: "Context", d: Disclosure, a: p.LinkedAdult) -> "LinkedAdult":
-        return cls(adult=ref(d, a.adult), children=refs(d, a.children), child_count=len(a.children), unrelated_children=a.unrelated_children,
-                   link_count=len(a.links), links=[
-            AdultLink(child=ref(d, l.child), how=l.how, when=l.when, via=ref(d, l.via) if l.via else None, assertion_ids=ids(c, l.assertion_ids),
-                      assertion_count=len(l.assertion_ids), sightings=l.sightings, last_seen=l.last_seen or l.when)
-            for l in capped(a.links)
-        ])
+    adult: EntityRef = strawberry.field(description="The adult.")
+    children: list[EntityRef] = strawberry.field(description="The children linked to the adult in the window. " + CAPPED + "`childCount` says how many.")
+    child_count: int = strawberry.field(description="How many distinct children are linked to the adult in the window.")
+    unrelated_children: int = strawberry.field(description="Children counted once per family group (siblings and other family links joined): the count minChildren applies to.")
+    links: list[AdultLink] = strawberry.field(description="How the adult is linked to each child, in time order. " + CAPPED + "`linkCount` says how many.")
+    link_count: int = strawberry.field(description="How many links there are (one per child, kind of link and thing linking them).")
 
 
-@strawberry.type
+@strawberry.type(description="One page of adults linked to several unrelated children, with how many there are in all.")
 class LinkedAdultPage:
-    total_count: int
-    items: list[LinkedAdult]
-    page_info: PageInfo
+    total_count: int = strawberry.field(description=TOTAL)
+    items: list[LinkedAdult] = strawberry.field(description="The adults on this page: most unrelated children first.")
+    page_info: PageInfo = strawberry.field(description=PAGE_INFO)
 
 
-@strawberry.type
+@strawberry.type(description="A person in a child's peer network.")
 class PeerMember:
-    person: EntityRef
-    degree_centrality: float
-    betweenness: float
+    person: EntityRef = strawberry.field(description="The person.")
+    degree_centrality: float = strawberry.field(description="The share of the network's other members the person is directly linked to, from 0 to 1.")
+    betweenness: float = strawberry.field(description="How often the person lies on the shortest path between two others, from 0 to 1: a high value marks a go-between.")
 
 
-@strawberry.type
+@strawberry.type(description="A link between two people in a peer network.")
 class PeerEdge:
-    source: EntityRef
-    target: EntityRef
-    how: str
-    agency: str
-    handling: str
-    assertion_ids: list[ID] = strawberry.field(description=CAPPED + "`assertionCount` says how many.")
-    assertion_count: int
+    source: EntityRef = strawberry.field(description="One of the two.")
+    target: EntityRef = strawberry.field(description="The other.")
+    how: str = strawberry.field(description="How they are linked: associates_with, family_member_of, same_event (both involved in one event) or found_with (one was found with the other after going missing).")
+    agency: str = strawberry.field(description="The agency that recorded the link.")
+    handling: str = strawberry.field(description=HANDLING + " For a link resting on two assertions, the stricter of theirs.")
+    assertion_ids: list[ID] = strawberry.field(description=RESTS_ON)
+    assertion_count: int = strawberry.field(description="How many assertions it rests on.")
     sightings: int = strawberry.field(description="How many links of this kind (with this agency and handling) join the two: repeated ones are one edge.")
 
 
 @strawberry.type(description="The people around a child through association and co-occurrence.")
 class PeerNetwork:
-    child: EntityRef
-    hops: int
-    members: list[PeerMember] = strawberry.field(description=CAPPED + "most central first; `memberCount` says how many.")
-    member_count: int
-    edges: list[PeerEdge] = strawberry.field(description=CAPPED + "`edgeCount` says how many.")
-    edge_count: int
-    components: list[list[EntityRef]] = strawberry.field(description=CAPPED + f"largest first, each its first {MAX_LIST} members; `componentCount` and `componentSizes` say how many.")
-    component_count: int
-    component_sizes: list[int] = strawberry.field(description=CAPPED + "the size of each component, largest first.")
+    child: EntityRef = strawberry.field(description="The child at its centre.")
+    hops: int = strawberry.field(description="How many steps out from the child it reaches.")
+    members: list[PeerMember] = strawberry.field(description="The people in it, most central first. " + CAPPED + "`memberCount` says how many.")
+    member_count: int = strawberry.field(description="How many people are in it, the child included.")
+    edges: list[PeerEdge] = strawberry.field(description="The links between them. " + CAPPED + "`edgeCount` says how many.")
+    edge_count: int = strawberry.field(description="How many links there are between them.")
+    components: list[list[EntityRef]] = strawberry.field(description="Its separate groups (connected components), largest first. " + CAPPED + f"each its first {MAX_LIST} members; `componentCount` and `componentSizes` say how many.")
+    component_count: int = strawberry.field(description="How many separate groups (connected components) it has.")
+    component_sizes: list[int] = strawberry.field(description="How many people are in each group, largest first. " + CAPPED.rstrip("; ") + ".")
     graphml: str = strawberry.field(description="The network as GraphML (Gephi, i2); edges keep their assertion ids; edges whose handling forbids onward sharing are left out.")
-
-    @classmethod
-    def of(cls, c: "Context", d: Disclosure, n: p.PeerNetwork) -> "PeerNetwork":
-        labels = {m.id: d.label(m.id) or m.id for m in n.members}
-        return cls(
-            child=ref(d, n.child), hops=n.hops,
-            members=[PeerMember(person=ref(d, m.id), degree_centrality=m.degree_centrality, betweenness=m.betweenness) for m in capped(n.members)],
-            member_count=len(n.members),
-            edges=[PeerEdge(source=ref(d, e.source), target=ref(d, e.target), how=e.how, agency=e.agency, handling=e.handling, assertion_ids=ids(c, e.assertion_ids),
-                            assertion_count=len(e.assertion_ids), sightings=e.sightings) for e in capped(n.edges)],
-            edge_count=len(n.edges),
-            components=[refs(d, comp) for comp in capped(n.components)], component_count=len(n.components),
-            component_sizes=[len(comp) for comp in capped(n.components)],
-            graphml=n.graphml(labels, c.principal.agency),
-        )

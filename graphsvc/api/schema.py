@@ -1,4 +1,5 @@
-"""The GraphQL schema: thin resolvers that check the role, ask the domain, and present."""
+"""The GraphQL schema: thin resolvers that check the role, ask the domain, and present
+(presentation.py), which notes what the answer shows for the request's audit entry."""
 
 from __future__ import annotations
 
@@ -12,23 +13,26 @@ from strawberry.extensions import MaxTokensLimiter, ParserCache
 from strawberry.scalars import JSON
 from strawberry.types import Info
 
+from .. import accounting
 from .. import chronology as chron
 from .. import provenance as prov
-from .. import prov_export, sharing, writing
-from ..bounds import within
-from ..chronology import check_window
-from ..model import format_time
-from ..disclosure import Disclosure
+from .. import prov_export, search, sharing, vocabulary, writing
+from ..bounds import RANGES, within
+from ..model import View
 from ..patterns import Patterns
 from ..errors import BadInput, NotFound
-from ..paging import MAX_LIST, after_key, capped, page
-from ..vocabulary import PEOPLE
+from ..paging import DEFAULT_PAGE, MAX_LIST, MAX_PAGE, after_key, page
+from ..vocabulary import CONTEXT_KINDS, PEOPLE
 from . import accountability_types as at
 from . import pattern_types as pt
+from . import presentation
 from . import types
+from . import vocabulary_types as vt
 from .context import Context, utc
+from .presentation import Presenter
 from .limits import MAX_TOKENS, RequestLimits
 from .scalars import DateTime
+from .terms import either
 
 AsOf = Annotated[Optional[datetime], strawberry.argument(description="Answer with what had been recorded by this time (record time).")]
 ValidAt = Annotated[Optional[datetime], strawberry.argument(description="Only what was true at this time (valid time).")]
@@ -40,75 +44,102 @@ AfterChild = Annotated[Optional[str], strawberry.argument(description="Continue 
 AfterDecision = Annotated[Optional[str], strawberry.argument(description="Continue after the item with this decision id (the last one you were given).")]
 AfterNotification = Annotated[Optional[str], strawberry.argument(description="Continue after the notification with this id (the last one you were given).")]
 AfterSeq = Annotated[Optional[str], strawberry.argument(description="Continue after the entry with this seq (the last one you were given).")]
+# A page's `first` and `after` (paging.page).
+PageFirst = Annotated[Optional[int], strawberry.argument(description=f"How many items the page holds at most (default {DEFAULT_PAGE}, at most {MAX_PAGE}).")]
+PageAfter = Annotated[Optional[str], strawberry.argument(description="Start after this cursor: the `pageInfo.endCursor` of the page before.")]
+ChildId = Annotated[strawberry.ID, strawberry.argument(description="The child's id.")]
+PersonId = Annotated[strawberry.ID, strawberry.argument(description="The person's id.")]
+SourceRef = Annotated[Optional[str], strawberry.argument(description="Your agency's own record id for it; the service makes one up if not given.")]
 
 
 def ctx(info: Info) -> Context:
     return info.context
 
 
+def _present(c: Context, view: Optional[View] = None) -> Presenter:
+    """Presenting under the view (the caller's present one if None), into the request's `shown`."""
+    return Presenter(c.shown, c.disclosure(c.view() if view is None else view))
+
+
 def _entity(info: Info, id: str, as_of: Optional[datetime], valid_at: Optional[datetime], kinds: frozenset[str] | None = None) -> types.Entity:
     c = ctx(info)
     c.require("entity")
     view = c.view(as_of, valid_at)
-    e = c.store.entity(id, view)
+    e = c.store.entity(c.entity_id(id), view)
     if e is None or (kinds is not None and e.kind not in kinds):
         raise NotFound.entity(id)
-    return c.entity(e, view)
+    return _present(c, view).entity(e)
 
 
-def _patterns(info: Info, as_of: Optional[datetime]) -> tuple[Context, Patterns, Disclosure]:
+def _entity_page(c: Context, view: View, ids: list[str], first: Optional[int], after: Optional[str]) -> types.EntityPage:
+    """A page of the entities found (search.py), as the caller may see them."""
+    found = page(ids, first, after)
+    items = [_present(c, view).entity(e) for e in (c.store.entity(i, view) for i in found.items) if e is not None]
+    return presentation.page(types.EntityPage, found, items)
+
+
+def _patterns(info: Info, as_of: Optional[datetime]) -> tuple[Context, Patterns, Presenter]:
     c = ctx(info)
     c.require("patterns")
     view = c.view(as_of)
-    return c, Patterns(c.store, view), c.disclosure(view)
+    return c, Patterns(c.store, view), _present(c, view)
 
 
 @strawberry.type
 class PatternQuery:
     @strawberry.field(description="Contexts (places, groups, phones, vehicles) linked to at least minChildren distinct children in the window, most children first, then most recent.")
     def shared_contexts(
-        self, info: Info, min_children: int = 3, from_: From = None, to: To = None, context_kinds: Optional[list[str]] = None,
-        exclude_family: Annotated[bool, strawberry.argument(description="Count children linked by family as one (unrelated children sharing a place is the signal).")] = True,
-        as_of: AsOf = None, first: Optional[int] = None, after: Optional[str] = None,
+        self, info: Info,
+        min_children: Annotated[int, strawberry.argument(description=f"Only contexts linked to at least this many children ({RANGES['minChildren']}), counted once per family unless excludeFamily is false.")] = 3,
+        from_: From = None, to: To = None,
+        context_kinds: Annotated[Optional[list[str]], strawberry.argument(description=f"Only contexts of these kinds: {either(sorted(CONTEXT_KINDS))}. All of them if not given.")] = None,
+        exclude_family: Annotated[bool, strawberry.argument(description="Whether minChildren applies to unrelatedChildren (children linked by family counted as one: unrelated children sharing a place is the signal) or, when false, to childCount; unrelatedChildren is the family-joined count either way.")] = True,
+        as_of: AsOf = None, first: PageFirst = None, after: PageAfter = None,
     ) -> pt.SharedContextPage:
-        c, patterns, d = _patterns(info, as_of)
+        _, patterns, present = _patterns(info, as_of)
         within(minChildren=min_children)
         found = page(patterns.shared_contexts(min_children, utc(from_), utc(to), context_kinds, exclude_family), first, after)
-        return pt.SharedContextPage(total_count=found.total, items=[pt.SharedContext.of(c, d, x) for x in found.items], page_info=types.page_info(found))
+        return presentation.page(pt.SharedContextPage, found, [present.shared_context(x) for x in found.items])
 
     @strawberry.field(description="A child's missing episodes in the window, with return home interviews and a summary.")
-    def missing_history(self, info: Info, child_id: strawberry.ID, from_: From = None, to: To = None, as_of: AsOf = None) -> pt.MissingHistory:
-        c, patterns, d = _patterns(info, as_of)
-        return pt.MissingHistory.of(c, d, patterns.missing_history(child_id, utc(from_), utc(to)))
+    def missing_history(self, info: Info, child_id: ChildId, from_: From = None, to: To = None, as_of: AsOf = None) -> pt.MissingHistory:
+        c, patterns, present = _patterns(info, as_of)
+        return present.missing_history(patterns.missing_history(c.entity_id(child_id), utc(from_), utc(to)))
 
     @strawberry.field(description="Children with at least minEpisodes missing episodes in the window, with the trend.")
-    def repeat_missing(self, info: Info, min_episodes: int = 3, from_: From = None, to: To = None, as_of: AsOf = None,
-                       first: Optional[int] = None, after: Optional[str] = None) -> pt.RepeatMissingPage:
-        c, patterns, d = _patterns(info, as_of)
+    def repeat_missing(self, info: Info,
+                       min_episodes: Annotated[int, strawberry.argument(description=f"Only children with at least this many episodes in the window ({RANGES['minEpisodes']}).")] = 3,
+                       from_: From = None, to: To = None, as_of: AsOf = None,
+                       first: PageFirst = None, after: PageAfter = None) -> pt.RepeatMissingPage:
+        _, patterns, present = _patterns(info, as_of)
         within(minEpisodes=min_episodes)
         found = page(patterns.repeat_missing(min_episodes, utc(from_), utc(to)), first, after)
-        return pt.RepeatMissingPage(total_count=found.total, items=[pt.RepeatMissingChild.of(c, d, x) for x in found.items], page_info=types.page_info(found))
+        return presentation.page(pt.RepeatMissingPage, found, [present.repeat_missing(x) for x in found.items])
 
     @strawberry.field(description="Children whose episodes overlap this child's, or who were found at the same place or with the same person.")
-    def co_missing(self, info: Info, child_id: strawberry.ID, from_: From = None, to: To = None, as_of: AsOf = None,
+    def co_missing(self, info: Info, child_id: ChildId, from_: From = None, to: To = None, as_of: AsOf = None,
                    first: First = MAX_LIST, after: AfterChild = None) -> list[pt.CoMissingChild]:
-        c, patterns, d = _patterns(info, as_of)
-        found = after_key(patterns.co_missing(child_id, utc(from_), utc(to)), lambda x: x.child, first, after)
-        return [pt.CoMissingChild.of(c, d, x) for x in found]
+        c, patterns, present = _patterns(info, as_of)
+        found = after_key(patterns.co_missing(c.entity_id(child_id), utc(from_), utc(to)), lambda x: x.child, first, c.entity_id(after) if after else None)
+        return [present.co_missing(x) for x in found]
 
     @strawberry.field(description="Adults linked to at least minChildren unrelated children: association, found with, shared phone or vehicle, same events.")
-    def adults_linked_to_children(self, info: Info, min_children: int = 2, from_: From = None, to: To = None, as_of: AsOf = None,
-                                  first: Optional[int] = None, after: Optional[str] = None) -> pt.LinkedAdultPage:
-        c, patterns, d = _patterns(info, as_of)
+    def adults_linked_to_children(self, info: Info,
+                                  min_children: Annotated[int, strawberry.argument(description=f"Only adults linked to at least this many children, counted once per family ({RANGES['minChildren']}).")] = 2,
+                                  from_: From = None, to: To = None, as_of: AsOf = None,
+                                  first: PageFirst = None, after: PageAfter = None) -> pt.LinkedAdultPage:
+        _, patterns, present = _patterns(info, as_of)
         within(minChildren=min_children)
         found = page(patterns.adults_linked_to_children(min_children, utc(from_), utc(to)), first, after)
-        return pt.LinkedAdultPage(total_count=found.total, items=[pt.LinkedAdult.of(c, d, x) for x in found.items], page_info=types.page_info(found))
+        return presentation.page(pt.LinkedAdultPage, found, [present.linked_adult(x) for x in found.items])
 
     @strawberry.field(description="The people around a child through association and co-occurrence, up to hops (at most 3) away.")
-    def peer_network(self, info: Info, child_id: strawberry.ID, hops: int = 2, as_of: AsOf = None) -> pt.PeerNetwork:
-        c, patterns, d = _patterns(info, as_of)
+    def peer_network(self, info: Info, child_id: ChildId,
+                     hops: Annotated[int, strawberry.argument(description=f"How many steps out from the child to go ({RANGES['hops']}).")] = 2,
+                     as_of: AsOf = None) -> pt.PeerNetwork:
+        c, patterns, present = _patterns(info, as_of)
         within(hops=hops)
-        return pt.PeerNetwork.of(c, d, patterns.peer_network(child_id, hops))
+        return present.peer_network(patterns.peer_network(c.entity_id(child_id), hops))
 
 
 @strawberry.type
@@ -118,139 +149,159 @@ class AccountabilityQuery:
         c = ctx(info)
         c.require("shares")
         found = after_key(sharing.my_shares(c.store, c.principal), lambda x: x[0].id, first, after)
-        return [at.Share(decision=at.SharingDecision.of(d), acknowledged=bool(acks), acknowledgements=[at.Acknowledgement.of(a) for a in capped(acks)],
-                         acknowledgement_count=len(acks))
-                for d, acks in found]
+        present = _present(c)
+        return [present.share(d, acks) for d, acks in found]
 
     @strawberry.field(description="Shares nobody has acknowledged, decided more than olderThanHours ago: never assume someone else will act.")
-    def awaiting_acknowledgement(self, info: Info, older_than_hours: float = 24, first: First = MAX_LIST, after: AfterDecision = None) -> list[at.SharingDecision]:
+    def awaiting_acknowledgement(self, info: Info,
+                                 older_than_hours: Annotated[float, strawberry.argument(description=f"Only shares decided at least this many hours ago ({RANGES['olderThanHours']}).")] = 24,
+                                 first: First = MAX_LIST, after: AfterDecision = None) -> list[at.SharingDecision]:
         c = ctx(info)
         c.require("shares")
         within(olderThanHours=older_than_hours)
         found = after_key(sharing.awaiting_acknowledgement(c.store, c.principal, timedelta(hours=older_than_hours)), lambda d: d.id, first, after)
-        return [at.SharingDecision.of(d) for d in found]
+        present = _present(c)
+        return [present.decision(d) for d in found]
 
     @strawberry.field(description="When users of other agencies were shown your agency's flagged assertions.")
     def accesses_to_my_records(self, info: Info, from_: From = None, to: To = None, first: First = MAX_LIST, after: AfterNotification = None) -> list[at.AccessNotification]:
         c = ctx(info)
         c.require("accesses")
-        check_window(utc(from_), utc(to))
-        found = after_key(c.store.accesses(c.principal.agency, utc(from_), utc(to)), lambda n: n.id, first, after)
-        return [at.AccessNotification.of(n) for n in found]
+        found = after_key(sharing.accesses_to(c.store, c.principal, utc(from_), utc(to)), lambda n: n.id, first, after)
+        return [presentation.access_notification(n) for n in found]
 
     @strawberry.field(description="Auditors: who has been shown this assertion, when, and for what purpose.")
-    def access_log(self, info: Info, assertion_id: strawberry.ID, as_of: AsOf = None, first: First = MAX_LIST, after: AfterSeq = None) -> list[at.AccessLogEntry]:
+    def access_log(self, info: Info, assertion_id: Annotated[strawberry.ID, strawberry.argument(description="The assertion whose viewers you want.")], as_of: AsOf = None, first: First = MAX_LIST, after: AfterSeq = None) -> list[at.AccessLogEntry]:
         c = ctx(info)
         c.require("audit")
-        if c.store.assertion(assertion_id, c.view(as_of)) is None:
-            raise NotFound.assertion(assertion_id)
-        cutoff = format_time(utc(as_of)) if as_of else None
-        found = after_key([e for e in c.store.audit_for(assertion_id) if cutoff is None or e["at"] <= cutoff], lambda e: str(e["seq"]), first, after)
-        return [at.AccessLogEntry.of(e) for e in found]
+        found = after_key(accounting.access_log(c.store, c.view(as_of), assertion_id), lambda e: str(e["seq"]), first, after)
+        return [presentation.access_log_entry(e) for e in found]
 
     @strawberry.field(description="Auditors: sharing decisions (to share and not to share), filtered by agency, person, lawful basis and outcome.")
-    def decisions(self, info: Info, agency: Optional[str] = None, person_id: Optional[strawberry.ID] = None, lawful_basis: Optional[str] = None,
-                  share: Optional[bool] = None, as_of: AsOf = None, first: First = MAX_LIST, after: AfterDecision = None) -> list[at.SharingDecision]:
+    def decisions(self, info: Info,
+                  agency: Annotated[Optional[str], strawberry.argument(description="Only decisions from or to this agency.")] = None,
+                  person_id: Annotated[Optional[strawberry.ID], strawberry.argument(description="Only decisions about this person: a filter over decisions you may see, not a look-up of the person (an id no decision names gives none).")] = None,
+                  lawful_basis: Annotated[Optional[str], strawberry.argument(description="Only decisions on this lawful basis (one of the vocabulary's lawful_bases).")] = None,
+                  share: Annotated[Optional[bool], strawberry.argument(description="Only decisions to share (true) or not to share (false); both if not given.")] = None,
+                  as_of: AsOf = None, first: First = MAX_LIST, after: AfterDecision = None) -> list[at.SharingDecision]:
         c = ctx(info)
         c.require("audit")
-        found = [d for d in sharing.visible_decisions(c.store, c.principal, utc(as_of)) if sharing.decision_filter(d, agency, person_id, lawful_basis, share)]
-        return [at.SharingDecision.of(d) for d in after_key(found, lambda d: d.id, first, after)]
+        found = sharing.find_decisions(c.store, c.principal, utc(as_of), agency, c.entity_id(person_id) if person_id else None, lawful_basis, share)
+        present = _present(c)
+        return [present.decision(d) for d in after_key(found, lambda d: d.id, first, after)]
 
     @strawberry.field(description="W3C PROV (PROV-JSON) for one assertion and its corrections, or for a person's chronology; assertions your agency may not pass on are left out.")
-    def prov_export(self, info: Info, assertion_id: Optional[strawberry.ID] = None, person_id: Optional[strawberry.ID] = None, as_of: AsOf = None) -> at.ProvDocument:
+    def prov_export(self, info: Info,
+                    assertion_id: Annotated[Optional[strawberry.ID], strawberry.argument(description="The assertion to export, with its corrections; give this or personId.")] = None,
+                    person_id: Annotated[Optional[strawberry.ID], strawberry.argument(description="The person whose chronology to export; give this or assertionId.")] = None,
+                    as_of: AsOf = None) -> at.ProvDocument:
         c = ctx(info)
         c.require("export")
         if (assertion_id is None) == (person_id is None):
             raise BadInput("give exactly one of assertionId or personId")
-        view = c.view(as_of)
+        d = c.disclosure(c.view(as_of))  # what the document says of each assertion, as for any answer
         if assertion_id is not None:
-            found = prov_export.assertion_history(c.store, view, assertion_id)
-            if not found:
-                raise NotFound.assertion(assertion_id)
+            out = prov_export.assertion_document(c.store, c.principal, d, assertion_id)
         else:
             c.require("chronology")
-            found = prov_export.chronology_assertions(c.store, view, person_id)  # type: ignore[arg-type]
-        decisions = [d for a in found for d in sharing.visible_decisions(c.store, c.principal, view.as_of, a.id)]
-        out = prov_export.export(c.store, view, c.principal.agency, found, dict.fromkeys(decisions))
-        c.returned.update(a.id for a in found if sharing.may_share(c.principal.agency, a))
-        return at.ProvDocument(prov_json=out.document, included=out.included, withheld=out.withheld)
+            out = prov_export.chronology_document(c.store, c.principal, d, c.entity_id(person_id))  # type: ignore[arg-type]
+        return Presenter(c.shown, d).prov_document(out)
 
 
-@strawberry.type
+@strawberry.type(description="Questions: about one person or entity, their chronology and provenance, risk patterns across many children, and who shared and saw what. Each is audited, with what it showed.")
 class Query(PatternQuery, AccountabilityQuery):
+    @strawberry.field(description="The controlled vocabulary (schema/vocabulary.json): every kind of entity, link and attribute, and the provenance and sharing terms, each with its definition.")
+    def vocabulary(self, info: Info) -> vt.Vocabulary:
+        ctx(info).require("vocabulary")
+        return presentation.vocabulary(vocabulary.as_dict())
+
     @strawberry.field(description="Who the service thinks you are.")
     def me(self, info: Info) -> types.Me:
         c = ctx(info)
         c.require("me")
-        p = c.principal
-        return types.Me(subject=p.subject, agency=p.agency, roles=sorted(p.roles), auths=capped(sorted(p.auths)), auth_count=len(p.auths),
-                        purpose=p.purpose, pseudonymous=p.pseudonymous)
+        return presentation.me(c.principal)
 
     @strawberry.field(description="A person (child, adult or professional) with the attributes and links you may see.")
-    def person(self, info: Info, id: strawberry.ID, as_of: AsOf = None, valid_at: ValidAt = None) -> types.Entity:
+    def person(self, info: Info, id: PersonId, as_of: AsOf = None, valid_at: ValidAt = None) -> types.Entity:
         return _entity(info, id, as_of, valid_at, PEOPLE)
 
     @strawberry.field(description="Any entity: person, agency, context, object or event.")
-    def entity(self, info: Info, id: strawberry.ID, as_of: AsOf = None, valid_at: ValidAt = None) -> types.Entity:
+    def entity(self, info: Info, id: Annotated[strawberry.ID, strawberry.argument(description="The entity's id.")], as_of: AsOf = None, valid_at: ValidAt = None) -> types.Entity:
         return _entity(info, id, as_of, valid_at)
 
     @strawberry.field(description="People matching every criterion given: name (part of any recorded name, any case), date of birth, agency identifier (SCHEME:VALUE).")
     def search_people(
-        self, info: Info, name: Optional[str] = None, date_of_birth: Optional[str] = None, identifier: Optional[str] = None,
-        first: Optional[int] = None, after: Optional[str] = None, as_of: AsOf = None,
+        self, info: Info,
+        name: Annotated[Optional[str], strawberry.argument(description="Part of any recorded name, any case, at least two characters.")] = None,
+        date_of_birth: Annotated[Optional[str], strawberry.argument(description="The date of birth exactly as recorded, e.g. 2012-05-14.")] = None,
+        identifier: Annotated[Optional[str], strawberry.argument(description="An agency identifier exactly as recorded (SCHEME:VALUE, e.g. NHS:9990001234).")] = None,
+        first: PageFirst = None, after: PageAfter = None, as_of: AsOf = None,
     ) -> types.EntityPage:
         c = ctx(info)
         c.require("searchPeople")
-        if name is not None and len(name.strip()) < 2:
-            raise BadInput("name: give at least two characters")
-        if name is None and date_of_birth is None and identifier is None:
-            raise BadInput("give at least one of name, dateOfBirth, identifier")
         view = c.view(as_of)
-        found = page(c.store.search(view, PEOPLE, name=name.strip() if name else None, date_of_birth=date_of_birth, identifier=identifier), first, after)
-        items = [c.entity(e, view) for e in (c.store.entity(i, view) for i in found.items) if e is not None]
-        return types.EntityPage(total_count=found.total, items=items, page_info=types.page_info(found))
+        return _entity_page(c, view, search.people(c.store, c.principal, view, name, date_of_birth, identifier), first, after)
+
+    @strawberry.field(description="Entities of any kind (people, places, groups, phones, vehicles, events, agencies) matching every criterion given, by id. Analysts without the identity authorisation may search only by values they are shown as recorded: not by identifier, nor by the names of people, phones, vehicles or addresses.")
+    def search_entities(
+        self, info: Info,
+        kind: Annotated[Optional[str], strawberry.argument(description="One kind of entity (the vocabulary's entityKinds); without it, every kind you may search by these criteria.")] = None,
+        text: Annotated[Optional[str], strawberry.argument(description="Part of any recorded name, any case, at least two characters: a person's name, a vehicle's registration, a phone's number, a venue's or address's name.")] = None,
+        identifier: Annotated[Optional[str], strawberry.argument(description="An agency identifier, exactly as recorded (SCHEME:VALUE, e.g. VRM:ZZ19 KXT).")] = None,
+        first: PageFirst = None, after: PageAfter = None, as_of: AsOf = None,
+    ) -> types.EntityPage:
+        c = ctx(info)
+        c.require("searchEntities")
+        view = c.view(as_of)
+        return _entity_page(c, view, search.entities(c.store, c.principal, view, kind, text, identifier), first, after)
 
     @strawberry.field(description="A person's merged multi-agency chronology, oldest first.")
     def chronology(
-        self, info: Info, person_id: strawberry.ID, from_: From = None,
-        to: To = None, as_of: AsOf = None, first: Optional[int] = None, after: Optional[str] = None,
+        self, info: Info, person_id: PersonId, from_: From = None,
+        to: To = None, as_of: AsOf = None, first: PageFirst = None, after: PageAfter = None,
     ) -> types.ChronologyPage:
         c = ctx(info)
         c.require("chronology")
-        entries = chron.chronology(c.store, c.view(as_of), person_id, utc(from_), utc(to))
-        p = page(entries, first, after)
-        for e in p.items:
-            c.returned.update(capped(e.assertion_ids))
-        return types.ChronologyPage(person_id=person_id, total_count=p.total, items=[types.ChronologyEntry.of(e) for e in p.items], page_info=types.page_info(p))
+        view = c.view(as_of)
+        entries = chron.chronology(c.store, view, c.entity_id(person_id), utc(from_), utc(to))
+        return _present(c, view).chronology(person_id, page(entries, first, after))
 
     @strawberry.field(description="Where an assertion came from: recorder, agency, source record, method, grading, corrections, and other agencies' corroborating or contradicting assertions.")
-    def provenance(self, info: Info, assertion_id: strawberry.ID, as_of: AsOf = None) -> types.Provenance:
+    def provenance(self, info: Info, assertion_id: Annotated[strawberry.ID, strawberry.argument(description="The assertion to trace.")], as_of: AsOf = None) -> types.Provenance:
         c = ctx(info)
         c.require("provenance")
         trace = prov.trace(c.store, c.view(as_of), assertion_id)
-        return types.provenance_of(c, trace, sharing.visible_decisions(c.store, c.principal, utc(as_of), assertion_id))
+        decisions = sharing.visible_decisions(c.store, c.principal, utc(as_of), assertion_id)
+        now = c.view()  # shown, and asked whether only a share lets it be seen, as the caller sees it now
+        return _present(c, now).provenance(trace, decisions, prov.reached_hub_via(trace.assertion, decisions, now))
 
 
-@strawberry.type
+@strawberry.type(description="Changes: recording assertions, correcting and retracting them, and sharing decisions and their acknowledgements. Each is audited.")
 class Mutation:
     @strawberry.mutation(description="Record a batch of records (the import record format) atomically. Your agency and identity come from your token; without a scope a record is visible to your agency only.")
-    def record_assertions(self, info: Info, records: list[JSON]) -> types.RecordResult:
+    def record_assertions(self, info: Info,
+                          records: Annotated[list[JSON], strawberry.argument(description=f"The records, each a JSON object in the import record format (schema/record.schema.json): at most {writing.MAX_BATCH}, all written or none.")]) -> types.RecordResult:
         c = ctx(info)
         c.require("record")
         written = writing.record(c.store, c.principal, list(records))
-        return types.RecordResult(written=len(written), assertions=[c.show(a) for a in capped(written)])
+        return _present(c).records(written)
 
     @strawberry.mutation(description="Correct one of your agency's assertions: a new assertion that supersedes it.")
     def correct_assertion(
-        self, info: Info, assertion_id: strawberry.ID, value: Optional[JSON] = None, object: Optional[strawberry.ID] = None,
-        source_ref: Optional[str] = None, method: Optional[str] = None, status: Optional[str] = None,
+        self, info: Info,
+        assertion_id: Annotated[strawberry.ID, strawberry.argument(description="The assertion to correct: one your agency recorded.")],
+        value: Annotated[Optional[JSON], strawberry.argument(description="The right value, for an attribute; give this or object.")] = None,
+        object: Annotated[Optional[strawberry.ID], strawberry.argument(description="The right linked entity's id, for a link; give this or value.")] = None,
+        source_ref: SourceRef = None,
+        method: Annotated[Optional[str], strawberry.argument(description=f"How the right information was obtained ({either(vocabulary.METHODS)}); the corrected assertion's if not given.")] = None,
+        status: Annotated[Optional[str], strawberry.argument(description=f"Whether the correction is {either(vocabulary.STATUSES)}; the corrected assertion's if not given.")] = None,
     ) -> types.Assertion:
         c = ctx(info)
         c.require("record")
-        return c.show(writing.correct(c.store, c.principal, assertion_id, value, object, source_ref, method, status))
+        return _present(c).assertion(writing.correct(c.store, c.principal, assertion_id, value, object, source_ref, method, status))
 
     @strawberry.mutation(description="Record a decision to share or not to share. A share widens the assertions' visibility to exactly its recipients; a decision not to share changes no visibility but is kept for auditors.")
-    def record_sharing_decision(self, info: Info, decision: at.SharingDecisionInput) -> at.SharingDecision:
+    def record_sharing_decision(self, info: Info, decision: Annotated[at.SharingDecisionInput, strawberry.argument(description="The decision and its reasons.")]) -> at.SharingDecision:
         c = ctx(info)
         c.require("decide")
         d = decision
@@ -260,19 +311,29 @@ class Mutation:
             to_team=d.to_team, to_professional=d.to_professional, consent_reason=d.consent_reason,
             not_informed_reason=d.not_informed_reason, handling=d.handling, person_id=str(d.person_id) if d.person_id else None,
         ))
-        return at.SharingDecision.of(made)
+        return _present(c).decision(made)
 
     @strawberry.mutation(description="Acknowledge a share made to you: received, understood, and the action taken or planned.")
-    def acknowledge(self, info: Info, decision_id: strawberry.ID, received: bool, understood: bool, action: str, text: str = "") -> at.Acknowledgement:
+    def acknowledge(
+        self, info: Info,
+        decision_id: Annotated[strawberry.ID, strawberry.argument(description="The share you are answering (its decision id).")],
+        received: Annotated[bool, strawberry.argument(description="Whether you received the information.")],
+        understood: Annotated[bool, strawberry.argument(description="Whether you understood it.")],
+        action: Annotated[str, strawberry.argument(description=f"What you did: {either(vocabulary.ACTIONS)}.")],
+        text: Annotated[str, strawberry.argument(description="What was done, or is planned and when, or why nothing will be done: required when the action is planned or none.")] = "",
+    ) -> at.Acknowledgement:
         c = ctx(info)
         c.require("acknowledge")
-        return at.Acknowledgement.of(sharing.acknowledge(c.store, c.principal, decision_id, received, understood, action, text))
+        return presentation.acknowledgement(sharing.acknowledge(c.store, c.principal, decision_id, received, understood, action, text))
 
     @strawberry.mutation(description="Retract one of your agency's assertions, saying why.")
-    def retract_assertion(self, info: Info, assertion_id: strawberry.ID, reason: str, source_ref: Optional[str] = None) -> types.Assertion:
+    def retract_assertion(self, info: Info,
+                          assertion_id: Annotated[strawberry.ID, strawberry.argument(description="The assertion to retract: one your agency recorded.")],
+                          reason: Annotated[str, strawberry.argument(description="Why it is withdrawn.")],
+                          source_ref: SourceRef = None) -> types.Assertion:
         c = ctx(info)
         c.require("record")
-        return c.show(writing.retract(c.store, c.principal, assertion_id, reason, source_ref))
+        return _present(c).assertion(writing.retract(c.store, c.principal, assertion_id, reason, source_ref))
 
 
 class Schema(strawberry.Schema):
