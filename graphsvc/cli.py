@@ -3,25 +3,23 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from pathlib import Path
 from typing import Callable, Sequence
 
 from . import heap
-
-DEFAULT_DB = "graphsvc.db"
+from .settings import SettingError, Settings
 
 
 def _db(args: argparse.Namespace) -> str:
-    return args.db or os.environ.get("GRAPHSVC_DB") or DEFAULT_DB
+    return args.db or args.settings["GRAPHSVC_DB"]
 
 
 def _store(args: argparse.Namespace):
     """The store the command works on: --store, else GRAPHSVC_STORE, else the embedded file."""
     from .store import open_store
 
-    return open_store(_db(args), kind=getattr(args, "store", None))
+    return open_store(_db(args), kind=getattr(args, "store", None), settings=args.settings)
 
 
 def cmd_import(args: argparse.Namespace) -> int:
@@ -86,7 +84,7 @@ def cmd_initial_load(args: argparse.Namespace) -> int:
         print("initial load: --run needs a command", file=sys.stderr)
         return 2
     try:
-        with open_store(_db(args), kind="neo4j") as store:
+        with open_store(_db(args), kind="neo4j", settings=args.settings) as store:
             if store.holds_anything():  # the import tool replaces the whole database
                 print("initial load refused: the Neo4j database is not empty; add to it with `graphsvc import`", file=sys.stderr)
                 return 1
@@ -94,7 +92,7 @@ def cmd_initial_load(args: argparse.Namespace) -> int:
         written = initial_load.write(args.file, args.dir, progress=None if not args.no_progress else False,
                                      audit_entry=cli_entry(f"initial load: {Path(args.file).name}"))
         initial_load.run(command, args.dir)
-        with initial_load.reopen(lambda: open_store(_db(args), kind="neo4j"), args.wait) as store:
+        with initial_load.reopen(lambda: open_store(_db(args), kind="neo4j", settings=args.settings), args.wait) as store:
             count = store.count()
     except IngestError as exc:
         print(f"initial load rejected: {args.file}: {exc}; the database was not touched", file=sys.stderr)
@@ -180,13 +178,24 @@ def cmd_schema(args: argparse.Namespace) -> int:
     return 0
 
 
-def build_service(db: str, kind: str | None = None):
+def cmd_settings(args: argparse.Namespace) -> int:
+    from .settings import table
+
+    print(table())
+    return 0
+
+
+def build_service(db: str, kind: str | None = None, settings: Settings | None = None):
+    """The service as `graphsvc serve` runs it, from the settings read at start-up."""
     from .api.app import Service, pseudonym_key
     from .api.auth import Verifier
     from .principal import Pseudonyms
     from .store import open_store
 
-    return Service(store=open_store(db, kind=kind), verifier=Verifier.from_env(db), pseudonyms=Pseudonyms(pseudonym_key(db)))
+    settings = settings or Settings.from_env()
+    return Service(store=open_store(db, kind=kind, settings=settings), verifier=Verifier.from_settings(settings, db),
+                   pseudonyms=Pseudonyms(pseudonym_key(db, settings["GRAPHSVC_PSEUDONYM_KEY"])),
+                   request_seconds=settings["GRAPHSVC_REQUEST_SECONDS"])
 
 
 def load_demo_if_empty(service, scale: str = "small") -> int:
@@ -204,11 +213,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from .api import server
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    service = build_service(_db(args), getattr(args, "store", None))
-    if args.request_seconds <= 0:
+    if args.request_seconds is not None and args.request_seconds <= 0:
         print("--request-seconds must be more than 0", file=sys.stderr)
         return 2
-    service.request_seconds = args.request_seconds
+    settings = args.settings if args.request_seconds is None else args.settings.with_(GRAPHSVC_REQUEST_SECONDS=args.request_seconds)
+    service = build_service(_db(args), getattr(args, "store", None), settings)
     if args.demo:
         written = load_demo_if_empty(service)
         print(f"demo data: {written} assertions loaded" if written else "demo data: store not empty, nothing loaded", file=sys.stderr)
@@ -230,7 +239,7 @@ def cmd_token(args: argparse.Namespace) -> int:
 
 
 def store_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--db", help=f"store file (default $GRAPHSVC_DB or {DEFAULT_DB}); the local keys live beside it")
+    p.add_argument("--db", help="store file (default: the GRAPHSVC_DB setting, graphsvc.db); the local keys live beside it")
     p.add_argument("--store", choices=("embedded", "neo4j"), help="the backend (default $GRAPHSVC_STORE or embedded); neo4j reads NEO4J_URI, NEO4J_USER, NEO4J_PASSWORD, NEO4J_DATABASE")
 
 
@@ -248,8 +257,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--demo", action="store_true", help="load the small demo data into an empty store first")
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8000)
-    p.add_argument("--request-seconds", type=float, default=float(os.environ.get("GRAPHSVC_REQUEST_SECONDS", "10")),
-                   help="the time limit of one request, after which it is stopped with REQUEST_TIMEOUT (default $GRAPHSVC_REQUEST_SECONDS or 10)")
+    p.add_argument("--request-seconds", type=float, default=None,
+                   help="the time limit of one request, after which it is stopped with REQUEST_TIMEOUT (default: the GRAPHSVC_REQUEST_SECONDS setting, 10)")
+
+    command("settings", cmd_settings, "Print every setting (environment variable): its default and meaning.")
 
     p = command("token", cmd_token, "Print a local bearer token signed with the key beside the store.")
     p.add_argument("--sub", required=True, help="the caller's id")
@@ -258,7 +269,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--auth", action="append", default=[], help="an authorisation token (repeatable)")
     p.add_argument("--purpose", help="why you are asking; required for identities and patterns")
     p.add_argument("--ttl", type=int, default=8 * 3600, help="seconds the token is valid")
-    p.add_argument("--db", help=f"the store file whose local signing key signs the token (default $GRAPHSVC_DB or {DEFAULT_DB})")
+    p.add_argument("--db", help="the store file whose local signing key signs the token (default: the GRAPHSVC_DB setting, graphsvc.db)")
 
     p = command("import", cmd_import, "Import a JSON Lines file atomically: all records or none.")
     p.add_argument("file")
@@ -271,7 +282,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file")
     p.add_argument("--dir", required=True, help="folder for the CSV files and import.args (made if missing; needs room for about 1.5x the file)")
     p.add_argument("--run", required=True, help="the load command, run with the folder as its last argument (docker compose: scripts/neo4j-initial-load)")
-    p.add_argument("--db", help=f"the key files' and outbox's path, as for serve (default $GRAPHSVC_DB or {DEFAULT_DB})")
+    p.add_argument("--db", help="the key files' and outbox's path, as for serve (default: the GRAPHSVC_DB setting, graphsvc.db)")
     p.add_argument("--wait", type=float, default=300.0, help="seconds to wait for Neo4j to answer again after the load command (default 300)")
     p.add_argument("--no-progress", action="store_true", help="never show a progress bar")
 
@@ -307,7 +318,16 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return bench.main(argv[1:])
     args = build_parser().parse_args(argv)
-    return int(args.handler(args) or 0)
+    try:
+        args.settings = Settings.from_env()  # once, at start-up; every command is given them
+    except SettingError as exc:
+        print(f"graphsvc: {exc}", file=sys.stderr)
+        return 2
+    try:
+        return int(args.handler(args) or 0)
+    except SettingError as exc:  # a setting found unusable when used (a key file that cannot be read)
+        print(f"graphsvc: {exc}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

@@ -42,22 +42,21 @@ def _seconds_or_off(value: str) -> Optional[float]:
     text = value.strip().lower()
     if text == "off":
         return None
-    seconds = _number(text)
-    return seconds or None
+    return _seconds(text, "must be a number of seconds or off") or None
 
 
-def _number(value: str) -> float:
+def _seconds(value: str, not_a_number: str = "must be a number of seconds") -> float:
     try:
-        number = float(value)
+        seconds = float(value)
     except ValueError:
-        raise ValueError("must be a number") from None
-    if not math.isfinite(number) or number < 0:
-        raise ValueError("must be a finite number, not negative")
-    return number
+        raise ValueError(not_a_number) from None
+    if not math.isfinite(seconds) or seconds < 0:
+        raise ValueError("must be a finite number of seconds, not negative")
+    return seconds
 
 
 def _positive_seconds(value: str) -> float:
-    seconds = _number(value)
+    seconds = _seconds(value)
     if seconds <= 0:
         raise ValueError("must be more than 0 seconds")
     return seconds
@@ -83,8 +82,11 @@ def _hex_key(value: str) -> bytes:
     return key
 
 
-def _path_or_off(value: str) -> Optional[str]:
-    return None if value.strip().lower() == "off" else value
+OFF = False  # a setting switched off, where unset means a default place
+
+
+def _path_or_off(value: str) -> str | bool:
+    return OFF if value.strip().lower() == "off" else value
 
 
 @dataclass(frozen=True)
@@ -154,3 +156,12 @@ class Settings:
         if unknown:
             raise KeyError(f"no such setting: {', '.join(sorted(unknown))}")
         return Settings({**self.values, **changes})
+
+
+def table() -> str:
+    """The settings as the README's Markdown table (`graphsvc settings` prints it)."""
+    rows = ["| setting | default | meaning |", "| --- | --- | --- |"]
+    for s in SETTINGS:
+        default = "none" if s.default is None else f"`{s.default}`"
+        rows.append(f"| `{s.name}` | {default} | {s.help} |")
+    return "\n".join(rows)

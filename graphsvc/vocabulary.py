@@ -7,7 +7,7 @@ every term here carries a plain-language definition, exported as schema/vocabula
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 

@@ -155,8 +155,7 @@ def store_factory(backend, request, tmp_path, tmp_path_factory) -> Callable[[], 
     def make() -> GraphStore:
         if neo4j is not None:
             for earlier in opened:  # what they recorded goes to the database they were made for
-                if not earlier._closed:  # type: ignore[attr-defined]  (closing flushed it)
-                    earlier._outbox.flush()  # type: ignore[attr-defined]
+                earlier.flush()
             # As `graphsvc serve` opens it: audit entries and owner notifications through an
             # outbox, entity reads kept until the database changes.
             s = neo4j.store(tmp_path_factory.mktemp("outbox") / "outbox", cache_poll_seconds=0.1)

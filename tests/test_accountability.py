@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sqlite3
 import subprocess
 import sys
@@ -13,7 +12,7 @@ from prov.model import ProvDocument
 import scenario
 from graphsvc.bulk import import_records
 from graphsvc.model import assertion_id
-from records import entity, event, value
+from records import event, value
 
 LINKS = 'query($id: ID!, $asOf: DateTime) { person(id: $id, asOf: $asOf) { links { assertion { id } } } }'
 DECIDE = """mutation($d: SharingDecisionInput!) { recordSharingDecision(decision: $d) {

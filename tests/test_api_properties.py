@@ -15,46 +15,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from graphsvc.bulk import import_records
-from graphsvc.model import assertion_id
 from graphsvc.scope import visible
 from graphsvc.store import EmbeddedStore  # the server's stand-in store; each example brings its own
 from live import LiveServer, make_service
-from records import entity, event, link, value
-
-TOKENS = ["police", "csc", "health", "intel"]
-SCOPES = st.one_of(
-    st.just(""), st.sampled_from(TOKENS),
-    st.lists(st.sampled_from(TOKENS), min_size=2, max_size=3, unique=True).map("|".join),
-    st.lists(st.sampled_from(TOKENS), min_size=2, max_size=2, unique=True).map("&".join),
-)
-AGENCIES = ["police", "csc", "health"]
-
-
-@st.composite
-def worlds(draw):
-    n = draw(st.integers(1, 6))
-    records, people = [], []
-    for i in range(n):
-        kind = draw(st.sampled_from(["child", "adult"]))
-        ref = f"P{i}"
-        records.append(entity(f"p-{i}", kind, agency=draw(st.sampled_from(AGENCIES)), scope=draw(SCOPES), source_ref=ref,
-                              recorded_at=f"2026-01-0{1 + i % 9}T00:00:00Z", attributes={"name": f"Person {i}", "date_of_birth": "2012-01-01"}))
-        people.append((f"p-{i}", records[-1]["agency"], ref))
-    records.append(entity("place-0", "venue", scope=draw(SCOPES), source_ref="V0", recorded_at="2026-01-01T00:00:00Z", attributes={"name": "Venue"}))
-    for j, (a, b, sc) in enumerate(draw(st.lists(st.tuples(st.integers(0, n - 1), st.integers(0, n - 1), SCOPES), max_size=6))):
-        records.append(link(f"p-{a}", "associates_with", f"p-{b}", scope=sc, source_ref=f"L{j}", recorded_at="2026-02-01T00:00:00Z"))
-    for j, (a, sc) in enumerate(draw(st.lists(st.tuples(st.integers(0, n - 1), SCOPES), max_size=4))):
-        records.append(link(f"p-{a}", "seen_at", "place-0", scope=sc, source_ref=f"S{j}", recorded_at="2026-02-02T00:00:00Z"))
-    for j, (a, sc, day) in enumerate(draw(st.lists(st.tuples(st.integers(0, n - 1), SCOPES, st.integers(1, 28)), max_size=4))):
-        records.append(event(f"ev-{j}", "contact", f"2026-03-{day:02d}T10:00:00Z", agency="csc", scope=sc, source_ref=f"E{j}",
-                             recorded_at="2026-04-01T00:00:00Z", attributes={"summary": f"Contact {j}"}, participants=[{"id": f"p-{a}", "role": "subject"}]))
-    # Corrections with their own scopes: a hidden correction must not hide the original.
-    for j, (i, sc) in enumerate(draw(st.lists(st.tuples(st.integers(0, n - 1), SCOPES), max_size=2, unique_by=lambda t: t[0]))):
-        person, agency, ref = people[i]
-        records.append(value(person, "date_of_birth", "2012-02-02", agency=agency, scope=sc, source_ref=f"C{j}",
-                             supersedes=assertion_id(agency, ref, "attr:date_of_birth:0"), recorded_at="2026-05-01T00:00:00Z"))
-    return n, records
-
+from records import entity, link, value
+from strategies import PEOPLE_TOKENS, people_worlds
 
 QUERIES = [
     ('query($id: ID!) { person(id: $id) { id kind label attributes { id value agency } links { predicate direction other { id kind label } assertion { id } } } }', "person"),
@@ -90,7 +55,7 @@ def responses(server, store, token, n, ids, pseudonymous=False):
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
-@given(world=worlds(), auths=st.frozensets(st.sampled_from(TOKENS)), role=st.sampled_from(["practitioner", "analyst"]))
+@given(world=people_worlds(), auths=st.frozensets(st.sampled_from(PEOPLE_TOKENS)), role=st.sampled_from(["practitioner", "analyst"]))
 def test_hidden_assertions_change_nothing_observable(server, store_factory, world, auths, role):
     # store_factory: a new empty store of the backend under test (test_x[embedded], test_x[neo4j]).
     # Neo4j has a single database, so the second store empties it: the two stores are used one
@@ -134,7 +99,7 @@ PSEUDONYMOUS_QUERIES = [
 
 
 @settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
-@given(world=worlds(), auths=st.frozensets(st.sampled_from(TOKENS)))
+@given(world=people_worlds(), auths=st.frozensets(st.sampled_from(PEOPLE_TOKENS)))
 def test_pseudonymous_readers_see_no_real_id_or_identifier(server, store_factory, world, auths):
     """An analyst without the identity authorisation is shown no real entity id and no
     identifier value, anywhere, yet can follow every entity by the ids it is shown."""

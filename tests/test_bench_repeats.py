@@ -34,7 +34,7 @@ def test_neo4j(neo4j_for_tests, tmp_path, monkeypatch):
     if n.server is None:
         pytest.skip("runs only against the suite's own Neo4j (it empties the database)")
     monkeypatch.setenv("NEO4J_URI", n.uri)
-    for name in ("NEO4J_USER", "NEO4J_USERNAME", "NEO4J_PASSWORD"):
+    for name in ("NEO4J_USER", "NEO4J_PASSWORD"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("NEO4J_DATABASE", n.database)
     report = bench_repeats.repeated_links("neo4j", tmp_path, repeats=2_000, calls=5, warmup=1, budget_s=5, clear=True)

@@ -9,7 +9,7 @@ import pytest
 
 import scenario
 from conftest import need_neo4j
-from graphsvc.bulk import import_file, import_records
+from graphsvc.bulk import import_file
 from graphsvc.export import export_all, write_jsonl
 from graphsvc.store import EmbeddedStore
 from live import LiveServer, make_service

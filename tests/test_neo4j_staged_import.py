@@ -28,7 +28,7 @@ from graphsvc.store.neo4j import Neo4jStore
 from graphsvc.store.neo4j.rows import row_of
 from graphsvc.store.neo4j.staged import _in_background
 from records import link
-from test_store_parity import compare_reads
+from strategies import compare_reads
 
 POLICE = View(frozenset({"police"}), "police")
 _counting = threading.Lock()  # the store's writer threads count its batches
@@ -86,7 +86,7 @@ def test_writers_side_by_side_never_share_a_seq(neo4j, records):
     """seq is indexed, not constrained unique: the Counter alone keeps seqs apart. A staged
     import (two writer threads) and small appends from other threads at the same time: every
     assertion has its own seq, and the log reads each once, in seq order."""
-    from test_store_parity import sample
+    from strategies import sample
 
     errors: list[BaseException] = []
 

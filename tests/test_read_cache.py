@@ -17,7 +17,7 @@ from graphsvc.model import View
 from graphsvc.store.neo4j import Neo4jStore
 from graphsvc.vocabulary import CONTEXT_KINDS
 from records import entity, link, value
-from test_store_parity import in_order
+from strategies import in_order
 
 AGENCIES = ("police", "health", "csc")
 SCOPES = ("", "police", "health", "csc", "police|csc", "health&mash")

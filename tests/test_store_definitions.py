@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from graphsvc.store import EmbeddedStore
 from graphsvc.store.base import GraphStore
 from graphsvc.vocabulary import CONTEXT_KINDS
-from test_store_parity import histories, in_order, load_history, views_for
+from strategies import histories, in_order, load_history, views_for
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large])

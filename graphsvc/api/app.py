@@ -53,18 +53,11 @@ GRAPHQL_RESPONSE = "application/graphql-response+json"
 JSON_TYPE = "application/json"
 
 
-def pseudonym_key(db: str | Path) -> bytes:
-    """The key behind analysts' pseudonyms: GRAPHSVC_PSEUDONYM_KEY (hex; the same for every
+def pseudonym_key(db: str | Path, configured: Optional[bytes] = None) -> bytes:
+    """The key behind pseudonyms: the GRAPHSVC_PSEUDONYM_KEY setting (the same for every
     replica), else a key kept beside the store, so pseudonyms stay stable."""
-    configured = os.environ.get("GRAPHSVC_PSEUDONYM_KEY")
     if configured:
-        try:
-            key = bytes.fromhex(configured)
-        except ValueError:
-            raise SystemExit("GRAPHSVC_PSEUDONYM_KEY must be hex") from None
-        if len(key) < 16:
-            raise SystemExit("GRAPHSVC_PSEUDONYM_KEY must be at least 16 bytes (32 hex digits)")
-        return key
+        return configured
     path = Path(f"{db}.pseudonym-key")
     if not path.exists():
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)

@@ -20,6 +20,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 
 from ..errors import Unauthenticated
 from ..principal import ROLES, Principal
+from ..settings import SettingError, Settings
 
 ALGORITHMS = ["RS256", "ES256"]
 LOCAL_ISSUER = "graphsvc-local"
@@ -77,17 +78,25 @@ class Verifier:
         return cls(key=local_private_key(db).public_key())
 
     @classmethod
-    def from_env(cls, db: str | Path) -> "Verifier":
+    def from_settings(cls, settings: Settings, db: str | Path) -> "Verifier":
         """GRAPHSVC_JWT_PUBLIC_KEY (a PEM file) or GRAPHSVC_JWKS_URL, with GRAPHSVC_JWT_ISSUER
         and GRAPHSVC_JWT_AUDIENCE; without either, the local key beside the store."""
-        pem, jwks = os.environ.get("GRAPHSVC_JWT_PUBLIC_KEY"), os.environ.get("GRAPHSVC_JWKS_URL")
+        pem, jwks = settings["GRAPHSVC_JWT_PUBLIC_KEY"], settings["GRAPHSVC_JWKS_URL"]
         if not pem and not jwks:
             return cls.local(db)
-        issuer, audience = os.environ.get("GRAPHSVC_JWT_ISSUER"), os.environ.get("GRAPHSVC_JWT_AUDIENCE")
+        issuer, audience = settings["GRAPHSVC_JWT_ISSUER"], settings["GRAPHSVC_JWT_AUDIENCE"]
         if not issuer or not audience:
-            raise SystemExit("GRAPHSVC_JWT_ISSUER and GRAPHSVC_JWT_AUDIENCE are required with an external key")
-        key = serialization.load_pem_public_key(Path(pem).read_bytes()) if pem else None
+            raise SettingError("GRAPHSVC_JWT_ISSUER", "and GRAPHSVC_JWT_AUDIENCE are required with an external key")
+        try:
+            key = serialization.load_pem_public_key(Path(pem).read_bytes()) if pem else None
+        except (OSError, ValueError) as exc:
+            raise SettingError("GRAPHSVC_JWT_PUBLIC_KEY", f"must name a readable PEM public key file ({type(exc).__name__})") from None
         return cls(key=key, issuer=issuer, audience=audience, jwks_url=jwks)
+
+    @classmethod
+    def from_env(cls, db: str | Path) -> "Verifier":
+        """As from_settings, with the settings read now (library and test use)."""
+        return cls.from_settings(Settings.from_env(), db)
 
     def principal(self, authorization: Optional[str]) -> Principal:
         if not authorization:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Optional
+
+from ..settings import Settings
 
 
 class Unavailable(RuntimeError):
@@ -12,12 +13,8 @@ class Unavailable(RuntimeError):
 
 
 def neo4j_settings() -> dict[str, Optional[str]]:
-    return {
-        "uri": os.environ.get("NEO4J_URI"),
-        "user": os.environ.get("NEO4J_USER") or os.environ.get("NEO4J_USERNAME"),
-        "password": os.environ.get("NEO4J_PASSWORD"),
-        "database": os.environ.get("NEO4J_DATABASE"),
-    }
+    s = Settings.from_env()
+    return {"uri": s["NEO4J_URI"], "user": s["NEO4J_USER"], "password": s["NEO4J_PASSWORD"], "database": s["NEO4J_DATABASE"]}
 
 
 def open_backend(kind: str, db: Path):

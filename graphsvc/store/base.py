@@ -239,6 +239,11 @@ class GraphStore(abc.ABC):
     @abc.abstractmethod
     def close(self) -> None: ...
 
+    def flush(self) -> None:
+        """Make durable in the database what this store still holds for it (a Neo4j store's
+        outbox of audit entries and notices); nothing to do once closed, or for a store that
+        writes everything as it goes."""
+
     def __enter__(self) -> "GraphStore":
         return self
 

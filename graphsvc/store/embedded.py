@@ -3,167 +3,59 @@
 SQLite is the truth; the projection (indexes by subject, object, value, time and
 supersession, plus a networkx graph of the links between people) is rebuilt from it on open
 and updated only after a commit, so a crash can never leave the two disagreeing.
+
+One concern a module: embedded.py (EmbeddedStore, the port's methods), embedded_projection.py
+(the indexes and who may see what), embedded_timelines.py (the time index),
+embedded_memo.py (answers remembered per reader), embedded_rows.py (rows as assertions and
+back), embedded_accountability.py (decisions, notices, the audit log and the transaction),
+sqlite.py, log_writer.py and snapshot.py.
 """
 
 from __future__ import annotations
 
-import bisect
 import itertools
 import json
 import logging
-import os
 import sqlite3
 import threading
-from array import array
-from contextlib import contextmanager
 from collections import defaultdict
+from datetime import datetime
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Optional, Sequence
 
-import networkx as nx
-
-from .. import vocabulary as v
-from datetime import datetime
-
 from .. import audit, faults, heap
-from ..model import TRUSTED, AccessNotification, Acknowledgement, Assertion, ContextLink, Entity, PlacedChildren, Sightings, SharingDecision, build_assertion, View, current, format_time, moment, parse_time
+from .. import vocabulary as v
+from ..model import Assertion, ContextLink, Entity, PlacedChildren, Sightings, SharingDecision, View, moment
+from ..settings import BY_NAME
 from . import log_writer, snapshot, sql
-from .sqlite import TimeTexts, connect, rows_of, seal_into
 from .base import GraphStore, among
+from .embedded_accountability import EmbeddedAccountability
+from .embedded_memo import MEMO_ENTRIES, _UNKNOWN, _Memo, memo_for
+from .embedded_projection import EmbeddedProjection, _get
+from .embedded_rows import _Decoder, _Times, snapshot_reader, snapshot_rows
+from .embedded_timelines import _Timeline
+from .sqlite import connect, rows_of, seal_into
+
+__all__ = ["EmbeddedStore", "BULK", "SNAPSHOT_AFTER", "_Times"]  # _Times: tests/test_store.py checks time parsing through it
 
 log = logging.getLogger("graphsvc.store")
-SOCIAL = frozenset({"associates_with", "family_member_of"})
-
-
-class _Times(dict[Optional[str], Optional[datetime]]):
-    """Time text -> datetime, each distinct text parsed once (a look-up is a C-level hit)."""
-
-    def __missing__(self, text: str) -> datetime:
-        found = self[text] = parse_time(text)
-        return found
-
-
-class _Values(dict[Optional[str], object]):
-    """Value JSON -> value, each distinct text decoded once: kinds, enumerations and dates repeat."""
-
-    def __init__(self, strings: dict[str, str]) -> None:
-        super().__init__({None: None})
-        self.strings = strings
-
-    def __missing__(self, text: str) -> object:
-        found = json.loads(text)
-        if isinstance(found, str):
-            found = self.strings.setdefault(found, found)
-        self[text] = found
-        return found
-
-
-class _Decoder:
-    """Rows -> Assertions, sharing equal strings and times: an entity id, an agency or a
-    record time repeats across many assertions, and the projection holds millions.
-    Spelled out with C-level look-ups only: this runs once per stored assertion on open."""
-
-    def __init__(self) -> None:
-        self.times = _Times({None: None})
-        self.strings: dict[Optional[str], Optional[str]] = {}
-        self.values = _Values(self.strings)  # type: ignore[arg-type]
-
-    def __call__(self, row: Sequence[Any]) -> Assertion:
-        (id_, subject, predicate, obj, value, role, valid_from, valid_to, recorded_at, recorded_by, agency, source_ref,
-         method, status, reliability, confidence, scope, handling, supersedes, retraction, notify_owner) = row
-        s, t = self.strings.setdefault, self.times
-        return build_assertion(
-            id_, s(subject, subject), s(predicate, predicate), s(obj, obj), self.values[value], s(role, role),  # type: ignore[arg-type]
-            t[valid_from], t[valid_to], t[recorded_at], s(recorded_by, recorded_by), s(agency, agency),  # type: ignore[arg-type]
-            s(source_ref, source_ref), s(method, method), s(status, status), s(reliability, reliability),  # type: ignore[arg-type]
-            s(confidence, confidence), s(scope, scope), s(handling, handling),  # type: ignore[arg-type]
-            supersedes, retraction == 1, notify_owner == 1,
-        )
-
-
-BULK = 10_000
+BULK = 10_000  # an append of this many merges its dated assertions in whole and settles the heap (so does an open)
 # Rows an open would read from SQLite (not in the snapshot) before close saves a new snapshot:
 # reading fewer costs under two seconds; writing one costs seconds per million assertions.
-# GRAPHSVC_SNAPSHOT_AFTER overrides it.
-SNAPSHOT_AFTER = 100_000
-MEMO_READERS = 8  # readers whose answers are remembered at once (see EmbeddedStore._memo)
-MEMO_ENTRIES = 500_000  # entities remembered per reader and kind of read, at most
-_UNKNOWN = object()
+# The default of the GRAPHSVC_SNAPSHOT_AFTER setting, declared with it in settings.py.
+SNAPSHOT_AFTER: int = BY_NAME["GRAPHSVC_SNAPSHOT_AFTER"].default
 
 
-def _snapshot_after() -> int:
-    configured = os.environ.get("GRAPHSVC_SNAPSHOT_AFTER")
-    if configured is None:
-        return SNAPSHOT_AFTER
-    try:
-        return max(1, int(configured))
-    except ValueError:
-        log.warning("GRAPHSVC_SNAPSHOT_AFTER is not a whole number; using %d", SNAPSHOT_AFTER)
-        return SNAPSHOT_AFTER
-
-
-class _Timeline:
-    """One predicate's time index as parallel arrays, not a tuple per assertion: it holds
-    millions of entries, and a (moment, seq, assertion) tuple costs ~100 bytes each."""
-
-    __slots__ = ("moments", "seqs", "assertions")
-
-    def __init__(self, moments: list[datetime], seqs: "array[int]", assertions: list[Assertion]) -> None:
-        self.moments, self.seqs, self.assertions = moments, seqs, assertions
-
-    def span(self, start: Optional[datetime], end: Optional[datetime]) -> slice:
-        """Where the entries with moments in [start, end] are."""
-        lo = 0 if start is None else bisect.bisect_left(self.moments, start)
-        hi = len(self.moments) if end is None else bisect.bisect_right(self.moments, end)
-        return slice(lo, hi)
-
-
-class _Memo:
-    """One reader's remembered answers, as strings and tuples of strings only: the garbage
-    collector stops tracking those, so a memo of hundreds of thousands of entries costs full
-    collections nothing. (Tuples of assertions stayed tracked: after one wide query each full
-    collection walked them, ~110 ms every few pattern queries at large-la.)"""
-
-    __slots__ = ("kinds", "links", "families", "entities")
-
-    def __init__(self) -> None:
-        self.kinds: dict[str, Optional[str]] = {}
-        self.links: dict[tuple[str, bool], dict[str, tuple[str, ...]]] = {}  # assertion ids
-        self.families: dict[str, tuple[str, ...]] = {}
-        # entity(): (kind, outgoing ids, incoming ids, the sightings as (first id, count, ids,
-        # first seen, last seen)): a person seen at one place 29,000 times is read once.
-        self.entities: dict[str, Optional[tuple[str, tuple[str, ...], tuple[str, ...], tuple[tuple[Any, ...], ...]]]] = {}
-
-
-Entries = Assertion | list[Assertion]  # see _add
-
-
-def _add(index: dict[Any, Any], key: Any, a: Assertion) -> None:
-    """Index `a` under `key`: bare while it is the only one (a list costs ~90 bytes), a list after."""
-    found = index.get(key)
-    if found is None:
-        index[key] = a
-    elif type(found) is list:
-        found.append(a)
-    else:
-        index[key] = [found, a]
-
-
-def _get(index: dict[Any, Any], key: Any) -> Sequence[Assertion]:
-    found = index.get(key)
-    if found is None:
-        return ()
-    return found if type(found) is list else (found,)
-
-
-class EmbeddedStore(GraphStore):
-    def __init__(self, path: str | Path):
+class EmbeddedStore(EmbeddedProjection, EmbeddedAccountability, GraphStore):
+    def __init__(self, path: str | Path, snapshot_after: Optional[int] = None):
         self.path = Path(path)
+        # The module's default read now, not when this was defined: tests lower it.
+        self.snapshot_after = SNAPSHOT_AFTER if snapshot_after is None else snapshot_after
         self.db = connect(self.path)
         self.lock = threading.RLock()
         self._audit = audit.GroupCommit(self._commit_audit)
         self._empty_projection()
-        self._shares: dict[str, list[SharingDecision]] = defaultdict(list)  # assertion id -> decisions to share it
+        self._shares = defaultdict(list)
         # Answers of the many-entity reads per reader (see _memo); replaced, never edited, by writes.
         self._memos: dict[tuple[Any, ...], _Memo] = {}
         with heap.paused():
@@ -182,28 +74,6 @@ class EmbeddedStore(GraphStore):
             if len(self._all) >= BULK:
                 heap.settle()
 
-    def _empty_projection(self) -> None:
-        # The social graph (people linked to people), keyed by assertion id, for network analysis.
-        self.graph = nx.MultiDiGraph()
-        self._all: dict[str, Assertion] = {}
-        self._subject: dict[str, list[Assertion]] = defaultdict(list)
-        self._object: dict[str, list[Assertion]] = defaultdict(list)
-        # (entity, predicate) -> assertions, so one-predicate look-ups (an entity's kind, its
-        # family links, an event's participants) never walk everything about the entity.
-        # Most keys of these hold one assertion: kept bare, not in a list (see _add), to save memory.
-        self._subject_predicate: dict[tuple[str, str], Entries] = {}
-        self._object_predicate: dict[tuple[str, str], Entries] = {}
-        self._superseders: dict[str, list[Assertion]] = defaultdict(list)
-        self._values: dict[tuple[str, object], Entries] = {}  # exact-match attributes
-        self._names: list[Assertion] = []
-        # Per predicate, the dated assertions in (moment, seq) order, always: a bulk load gathers
-        # its entries apart and merges them in once (_merge), a small append places each one. So
-        # no read sorts, and no large list is made after the projection was settled out of the
-        # garbage collector's reach (a list of a million entries made later costs every full
-        # collection ~90 ms, which showed as a doubled p95 on the pattern queries).
-        self._timeline: dict[str, _Timeline] = {}
-        self.from_snapshot = 0  # assertions read from a snapshot on open
-
     def _load_snapshot(self, gathered: dict[str, _Timeline]) -> int:
         """Index the snapshot's rows if it matches the log; the seq of its last row (0 if none
         was used: then the projection is left empty)."""
@@ -214,16 +84,9 @@ class EmbeddedStore(GraphStore):
             at = self.db.execute(sql.ID_AT, (found.last_seq,)).fetchone()
             if at is None or at[0] != found.last_id or found.rows != self.db.execute(sql.COUNT_UP_TO, (found.last_seq,)).fetchone()[0]:
                 return 0  # another log, or rows the snapshot's writer never saw
-            strings: dict[Optional[str], Optional[str]] = {}
-            s, times, build = strings.setdefault, _Times({None: None}), build_assertion
+            read = snapshot_reader()
             for chunk in found.chunks():
-                # Entity ids and source refs repeat across chunks: share them again (memory).
-                self._index_all((
-                    build(id_, s(subject, subject), predicate, s(obj, obj), value, role, times[valid_from], times[valid_to],
-                          times[recorded_at], recorded_by, agency, s(source_ref, source_ref), method, status, reliability,
-                          confidence, scope, handling, supersedes, retraction, notify_owner)
-                    for (id_, subject, predicate, obj, value, role, valid_from, valid_to, recorded_at, recorded_by, agency, source_ref,
-                         method, status, reliability, confidence, scope, handling, supersedes, retraction, notify_owner) in chunk), gathered)
+                self._index_all(read(chunk), gathered)
             if len(self._all) != found.rows:
                 raise snapshot.SnapshotDamaged(f"{len(self._all)} rows, its header says {found.rows}")
         except Exception as exc:  # whatever is wrong with it, the log is whole: read that instead
@@ -244,78 +107,9 @@ class EmbeddedStore(GraphStore):
                 return 0
             last_id = next(reversed(self._all))  # the projection holds the log in order
             (last_seq,) = self.db.execute(sql.SEQ_OF, (last_id,)).fetchone()
-            texts = TimeTexts({None: None})
-            # Equal strings written as one (marshal refers back to an object it has written):
-            # assertions made by an import hold a copy per record, which would be read back as
-            # copies too (~180 bytes per assertion more resident at large-la). Only strings:
-            # 1 and True are equal keys.
-            strings: dict[Any, Any] = {}
-            s = strings.setdefault
-            rows = (
-                (a.id, s(a.subject, a.subject), s(a.predicate, a.predicate), s(a.object, a.object), s(a.value, a.value) if type(a.value) is str else a.value, s(a.role, a.role),
-                 texts[a.valid_from], texts[a.valid_to], texts[a.recorded_at], s(a.recorded_by, a.recorded_by), s(a.agency, a.agency),
-                 s(a.source_ref, a.source_ref), s(a.method, a.method), s(a.status, a.status), s(a.source_reliability, a.source_reliability),
-                 s(a.information_confidence, a.information_confidence), s(a.scope, a.scope), s(a.handling, a.handling),
-                 a.supersedes, a.retraction, a.notify_owner)
-                for a in self._all.values()
-            )
-            written = snapshot.save(self.path, last_seq, last_id, len(self._all), rows)
+            written = snapshot.save(self.path, last_seq, last_id, len(self._all), snapshot_rows(self._all.values()))
             self.from_snapshot, self.replayed = written, 0
             return written
-
-    def _index_decision(self, d: SharingDecision) -> None:
-        if d.share:
-            for assertion_id in d.assertion_ids:
-                self._shares[assertion_id].append(d)
-
-    # -- projection
-    def _index_all(self, assertions: Iterable[Assertion], gathered: Optional[dict[str, _Timeline]] = None) -> None:
-        """Add each assertion to every index; a dated one goes into `gathered` (a bulk load's,
-        merged at its end) if given, else into its place in the timeline. One loop, the indexes
-        held in locals: it runs once per assertion on every open and import."""
-        everything, by_subject, by_object = self._all, self._subject, self._object
-        by_subject_predicate, by_object_predicate = self._subject_predicate, self._object_predicate
-        superseders, values, names, timelines, add_edge = self._superseders, self._values, self._names, self._timeline, self.graph.add_edge
-        for a in assertions:
-            everything[a.id] = a
-            subject, predicate, obj = a.subject, a.predicate, a.object
-            by_subject[subject].append(a)
-            _add(by_subject_predicate, (subject, predicate), a)
-            if obj is not None:
-                by_object[obj].append(a)
-                _add(by_object_predicate, (obj, predicate), a)
-                if predicate in SOCIAL:
-                    add_edge(subject, obj, key=a.id)
-            if a.supersedes is not None:
-                superseders[a.supersedes].append(a)
-            if predicate in ("date_of_birth", "identifier"):
-                _add(values, (predicate, a.value), a)
-            elif predicate == "name":
-                names.append(a)
-            if predicate in v.DATED:
-                when, seq = moment(a), len(everything)
-                if gathered is not None:
-                    new = gathered.get(predicate) or gathered.setdefault(predicate, _Timeline([], array("q"), []))
-                    new.moments.append(when)
-                    new.seqs.append(seq)
-                    new.assertions.append(a)
-                    continue
-                timeline = timelines.get(predicate) or timelines.setdefault(predicate, _Timeline([], array("q"), []))
-                at = bisect.bisect_right(timeline.moments, when)  # after equal moments: its seq is the largest
-                timeline.moments.insert(at, when)
-                timeline.seqs.insert(at, seq)
-                timeline.assertions.insert(at, a)
-
-    def _merge(self, gathered: dict[str, _Timeline]) -> None:
-        """Merge a bulk load's dated entries into the timelines: new lists, swapped in whole, so
-        a reader holds either the old timeline or the new one."""
-        for predicate, new in gathered.items():
-            old = self._timeline.get(predicate)
-            moments = old.moments + new.moments if old else new.moments
-            seqs = old.seqs + new.seqs if old else new.seqs
-            assertions = old.assertions + new.assertions if old else new.assertions
-            order = sorted(range(len(moments)), key=moments.__getitem__)  # stable: equal moments stay in seq order
-            self._timeline[predicate] = _Timeline([moments[i] for i in order], array("q", (seqs[i] for i in order)), [assertions[i] for i in order])
 
     # -- writes
     def append(self, assertions: Sequence[Assertion], audit_entry: Optional[dict] = None) -> int:
@@ -374,19 +168,6 @@ class EmbeddedStore(GraphStore):
             heap.settle()
 
     # -- reads
-    def _visible(self, view: View) -> Callable[[Assertion], bool]:
-        """Scope, widened by decisions to share with this reader."""
-
-        def visible(a: Assertion) -> bool:
-            return view.may_see(a) or any(d.grants(view) for d in self._shares.get(a.id, ()))
-
-        return visible
-
-    def _current(self, candidates: Iterable[Assertion], view: Optional[View]) -> list[Assertion]:
-        if view is None:
-            return current(candidates, self._superseders, TRUSTED)
-        return current(candidates, self._superseders, view, self._visible(view))
-
     def assertion(self, assertion_id: str, view: Optional[View] = None) -> Optional[Assertion]:
         a = self._all.get(assertion_id)
         if a is None or view is None:
@@ -438,23 +219,9 @@ class EmbeddedStore(GraphStore):
         return self.kinds_of((entity_id,), view).get(entity_id)
 
     def _memo(self, view: Optional[View]) -> Optional["_Memo"]:
-        """The remembered answers for this reader, while nothing has been written since: a
-        pattern query asks the kinds and family links of thousands of entities, and the next
-        query asks most of them again. Only for "now" readers (no as_of, no valid_at), who
-        are nearly all of them; a reader is its auths, agency and identity (shares can name one
-        professional). Writes replace the whole dict, so an answer computed from the store
-        before a write can only land in a memo nobody reads any more."""
-        if view is not None and (view.as_of is not None or view.valid_at is not None):
-            return None
-        memos = self._memos
-        # The class is part of the key: the trusted reader holds no auths yet sees everything.
-        key = (None,) if view is None else (type(view), view.auths, view.agency, view.subject)
-        memo = memos.get(key)
-        if memo is None:
-            if len(memos) >= MEMO_READERS:
-                memos.pop(next(iter(memos)))  # the oldest reader's
-            memo = memos[key] = _Memo()
-        return memo
+        """The remembered answers for this reader while nothing has been written since (see
+        embedded_memo.memo_for): None for a reader in the past, whose answers are not kept."""
+        return memo_for(self._memos, view)
 
     def kinds_of(self, entity_ids: Iterable[str], view: Optional[View] = None) -> dict[str, str]:
         memo = self._memo(view)
@@ -617,83 +384,16 @@ class EmbeddedStore(GraphStore):
             return False
         return True
 
-    # -- accountability
-    @contextmanager
-    def _transaction(self) -> Iterator[sqlite3.Connection]:
-        """All or nothing, committed before the caller goes on, with synchronous=FULL (see
-        connect): on disk even through a power cut. Audit entries too: GroupCommit shares one
-        commit among the requests waiting (measured: graphsvc/bench/durability.py)."""
-        with self.lock:
-            self.db.execute("BEGIN IMMEDIATE")
-            try:
-                yield self.db
-                self.db.execute("COMMIT")
-            except BaseException:
-                if self.db.in_transaction:
-                    self.db.execute("ROLLBACK")
-                raise
-
-    def _write(self, statements: Iterable[tuple[str, tuple[Any, ...]]], audit_entry: Optional[dict] = None, names: Sequence[str] = ()) -> None:
-        """The statements, and the audit entry naming `names` if given, in one transaction."""
-        with self._transaction() as db:
-            for statement, params in statements:
-                db.execute(statement, params)
-            if audit_entry is not None:
-                seal_into(db, [audit.naming(audit_entry, names)])
-            faults.point("write.before-commit")
-        faults.point("write.after-commit")
-
+    # -- accountability (the rest: EmbeddedAccountability)
     def append_decision(self, decision: SharingDecision, audit_entry: Optional[dict] = None) -> None:
         with self.lock:
             self._write([(sql.INSERT_DECISION, (decision.id, json.dumps(decision.to_record())))], audit_entry, [decision.id])
             self._index_decision(decision)
             self._memos = {}
 
-    def decisions(self, assertion_id: Optional[str] = None) -> list[SharingDecision]:
-        with self.lock:
-            rows = self.db.execute(sql.SELECT_DECISIONS).fetchall()
-        found = [SharingDecision.from_record(json.loads(body)) for (body,) in rows]
-        return [d for d in found if assertion_id is None or assertion_id in d.assertion_ids]
-
     def flagged(self, assertion_ids: Iterable[str]) -> list[Assertion]:
         found = (self._all.get(i) for i in set(assertion_ids))
         return sorted((a for a in found if a is not None and a.notify_owner), key=lambda a: a.id)
-
-    def append_acknowledgement(self, ack: Acknowledgement, audit_entry: Optional[dict] = None) -> None:
-        self._write([(sql.INSERT_ACK, (ack.id, ack.decision_id, json.dumps(ack.to_record())))], audit_entry, [ack.id])
-
-    def acknowledgements(self, decision_id: Optional[str] = None) -> list[Acknowledgement]:
-        with self.lock:
-            rows = self.db.execute(sql.SELECT_ACKS_FOR, (decision_id,)).fetchall() if decision_id else self.db.execute(sql.SELECT_ACKS).fetchall()
-        return [Acknowledgement.from_record(json.loads(body)) for (body,) in rows]
-
-    def append_access(self, notifications: Sequence[AccessNotification]) -> None:
-        if notifications:
-            self._write([(sql.INSERT_ACCESS, (n.id, n.owner_agency, format_time(n.at), json.dumps(n.to_record()))) for n in notifications])
-
-    def accesses(self, owner_agency: str, start: Optional[datetime] = None, end: Optional[datetime] = None) -> list[AccessNotification]:
-        low, high = format_time(start) or "", format_time(end) or "9999"
-        with self.lock:
-            rows = self.db.execute(sql.SELECT_ACCESSES, (owner_agency, low, high)).fetchall()
-        return [AccessNotification.from_record(json.loads(body)) for (body,) in rows]
-
-    def audit_append(self, entry: dict) -> dict:
-        return self._audit.append(entry)
-
-    def _commit_audit(self, entries: list[dict]) -> list[dict]:
-        with self._transaction() as db:
-            return seal_into(db, entries)
-
-    def _audit_rows(self, statement: str, params: tuple[Any, ...] = ()) -> list[dict]:
-        with self.lock:
-            rows = self.db.execute(statement, params).fetchall()
-        return [{c: json.loads(v) if c in ("roles", "returned") else v for c, v in zip(sql.AUDIT_COLUMNS, row)} for row in rows]
-
-    def audit_entries(self) -> Iterator[dict]:
-        return iter(self._audit_rows(sql.SELECT_AUDIT))
-
-    def audit_for(self, assertion_id: str) -> list[dict]:
-        return self._audit_rows(sql.SELECT_AUDIT_FOR, (assertion_id,))
 
     def log(self) -> Iterator[Assertion]:
         with self.lock:
@@ -723,7 +423,7 @@ class EmbeddedStore(GraphStore):
 
     def close(self) -> None:
         with self.lock:
-            if len(self._all) - self.from_snapshot >= _snapshot_after():
+            if len(self._all) - self.from_snapshot >= self.snapshot_after:
                 try:
                     self.save_snapshot()
                 except OSError as exc:  # the log is whole; the next open reads it all

@@ -97,6 +97,10 @@ class Accountability:
         if self._outbox is not None:
             self._outbox.flush()
 
+    def flush(self) -> None:
+        if not self._closed:  # closing flushed it
+            self._flush_outbox()
+
     def waiting(self) -> int:
         return self._outbox.pending() if self._outbox is not None and not self._closed else 0
 
