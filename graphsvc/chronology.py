@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Optional
 
+from . import identity
 from .errors import BadInput, NotFound
 from .model import Assertion, View, parse_time
 from .sightings import grouped
@@ -51,10 +52,12 @@ def chronology(store: GraphStore, view: View, person_id: str, start: Optional[da
     check_window(start, end)
     if store.kind_of(person_id, view) not in PEOPLE:
         raise NotFound.entity(person_id)
+    # Every record of the same person this reader sees (identity.py): one chronology. The same
+    # involvement (event, role) recorded again, under any of them, is one entry, resting on each
+    # of them; the event is read once.
+    involved = store.about_each(identity.identities_of(store, view, person_id), view, "involved_in")
     entries = []
-    # The same involvement (event, role) recorded again is one entry, resting on each of them;
-    # the event is read once.
-    for involvements in grouped(store.about(person_id, view, ["involved_in"]), lambda i: (i.object, i.role)):
+    for involvements in grouped([i for links in involved.values() for i in links], lambda i: (i.object, i.role)):
         involvement = involvements[0]
         event = involvement.object
         assert event is not None

@@ -159,6 +159,35 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_resolve(args: argparse.Namespace) -> int:
+    from .ingest import IngestError
+    from .linkage import run
+
+    with _store(args) as store:
+        try:
+            done = run.resolve(store, run.model_path(_db(args)), retrain=args.retrain,
+                               review=args.settings["GRAPHSVC_LINKAGE_REVIEW"] if args.review is None else args.review,
+                               accept=args.settings["GRAPHSVC_LINKAGE_ACCEPT"] if args.accept is None else args.accept,
+                               agency=args.settings["GRAPHSVC_LINKAGE_AGENCY"] if args.agency is None else args.agency)
+        except ValueError as exc:  # thresholds, an unusable saved model, too few people
+            audit_write(store, "resolve", f"rejected: {exc}")
+            print(f"resolve failed: {exc}", file=sys.stderr)
+            return 1
+        if args.out:
+            run.write_jsonl(done.records, args.out)
+        counts = done.counts()
+        try:
+            applied = run.apply(store, done.records, cli_entry("resolve --apply")) if args.apply else None
+        except IngestError as exc:  # a candidate the store refuses (an --agency that is no id): none written
+            audit_write(store, "resolve --apply", f"rejected: {len(exc.errors)} errors")
+            print(f"resolve --apply failed: {exc}; nothing was imported", file=sys.stderr)
+            return 1
+        audit_write(store, "resolve", f"ok: {done.people} people, " + ", ".join(f"{n} {p}" for p, n in counts.items())
+                    + (f", {applied} new assertions" if applied is not None else ""))
+    print(run.summary(done, args.out, applied))
+    return 0
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     from . import demo
 
@@ -290,6 +319,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--scale", choices=("small", "large-la"), default="small")
     p.add_argument("--seed", type=int, default=7)
     p.add_argument("--out", help="file to write (default: standard output)")
+
+    p = command("resolve", cmd_resolve, "Find records of the same person with Splink: train the model (or load the one saved beside the store), "
+                "score the pairs, and write same_person_as / possibly_same_person records for `import`.")
+    store_arguments(p)
+    p.add_argument("--out", help="write the candidate records to FILE as JSON Lines (default: print counts only)")
+    p.add_argument("--apply", action="store_true", help="import the candidate records into the store as well")
+    p.add_argument("--retrain", action="store_true", help="train the model again even if one is saved beside the store")
+    p.add_argument("--review", type=float, help="the match probability from which a pair is a candidate for review (default: the GRAPHSVC_LINKAGE_REVIEW setting, 0.5)")
+    p.add_argument("--accept", type=float, help="the match probability from which a pair is linked as the same person (default: GRAPHSVC_LINKAGE_ACCEPT, 0.99)")
+    p.add_argument("--agency", help="the agency the links are recorded under (default: GRAPHSVC_LINKAGE_AGENCY, mash)")
 
     p = command("export", cmd_export, "Write the whole store (assertions, decisions, audit log) as JSON Lines that `import` reads back; or, with --for-agency, what that agency may pass on.")
     store_arguments(p)

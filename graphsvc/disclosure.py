@@ -15,12 +15,13 @@ from typing import Iterable, Optional
 from .model import Assertion, Entity, View
 from .principal import Principal, Pseudonyms
 from .store.base import GraphStore
-from .vocabulary import OBJECTS, PEOPLE
+from .vocabulary import OBJECTS, PEOPLE, VALUED_LINKS
 
 IDENTIFYING = frozenset({"name", "identifier", "date_of_birth", "police_reference"})
 # Kinds whose names identify someone: a person's, and a phone number, a registration mark or
 # a home address, which lead straight to one.
 NAMED_PRIVATELY = PEOPLE | OBJECTS | frozenset({"address"})
+WITHHELD = "withheld: free text is not shown with pseudonyms"
 
 
 class Disclosure:
@@ -83,6 +84,9 @@ class Disclosure:
         if not self.principal.pseudonymous:
             return a
         shown = a.with_(subject=self.public_id(a.subject), object=self.public_id(a.object) if a.object is not None else None)
+        evidence = a.value.get("evidence") if a.predicate in VALUED_LINKS and isinstance(a.value, dict) else None
+        if isinstance(evidence, dict) and "reason" in evidence:  # a practitioner's own words may name someone
+            return shown.with_(value={**a.value, "evidence": {**evidence, "reason": WITHHELD}})
         if a.predicate not in IDENTIFYING or a.retraction:
             return shown
         if a.predicate == "name":

@@ -151,6 +151,18 @@ def _plain_date(text: str) -> bool:
     return True
 
 
+def _check_match(value: Any) -> Optional[str]:
+    """An identity link's value (vocabulary.VALUED_LINKS): the match probability and its evidence."""
+    if not isinstance(value, dict) or set(value) != {"probability", "evidence"}:
+        return 'must be an object {"probability": 0..1, "evidence": {...}}'
+    p = value["probability"]
+    if isinstance(p, bool) or not isinstance(p, (int, float)) or not 0 <= p <= 1:
+        return "probability must be a number from 0 to 1"
+    if not isinstance(value["evidence"], dict):
+        return "evidence must be an object"
+    return None
+
+
 def _check_value(predicate: v.Predicate, value: Any) -> Optional[str]:
     kind = predicate.value_type
     if kind == "bool":
@@ -463,8 +475,11 @@ class Batch:
     def _assertion(self, line: int, r: dict[str, Any], prov: Provenance) -> None:
         predicate = v.PREDICATES[r["predicate"]]
         if predicate.is_link:
-            if "object" not in r or "value" in r:
+            if "object" not in r or ("value" in r and predicate.name not in v.VALUED_LINKS):
                 return self.error(line, ["object"], f"{predicate.name} links two entities: give object, not value")
+            problem = _check_match(r["value"]) if "value" in r else None
+            if problem:
+                return self.error(line, ["value"], problem)
             if not self._check_link(line, ["object"], r["subject"], predicate.name, r["object"], r.get("role")):
                 return
         else:

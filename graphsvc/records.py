@@ -92,7 +92,9 @@ ASSERTION = _record(
         "subject": _id,
         "predicate": {"enum": sorted(v.PREDICATES.keys() - {v.KIND})},
         "object": _id,
-        "value": _scalar,
+        "value": {"type": ["string", "number", "boolean", "object"],
+                  "description": "An attribute's value. Of the links, only " + ", ".join(sorted(v.VALUED_LINKS)) + " may carry one: "
+                  "an object {\"probability\": 0..1, \"evidence\": {...}}, the match probability and what it rests on."},
         "role": {"enum": sorted({*v.INVOLVEMENT_ROLES, *v.FAMILY_ROLES})},
         "supersedes": _target("The assertion this one corrects: its id, or {\"agency\", \"source_ref\"}."),
     },

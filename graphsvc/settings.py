@@ -72,6 +72,16 @@ def _whole_at_least_one(value: str) -> int:
     return number
 
 
+def _probability(value: str) -> float:
+    try:
+        p = float(value)
+    except ValueError:
+        raise ValueError("must be a probability, a number from 0 to 1") from None
+    if not 0 <= p <= 1:
+        raise ValueError("must be a probability, a number from 0 to 1")
+    return p
+
+
 def _hex_key(value: str) -> bytes:
     try:
         key = bytes.fromhex(value.strip())
@@ -121,6 +131,11 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("GRAPHSVC_JWT_AUDIENCE", None, _text, "The tokens' audience (aud); required with an external key."),
     Setting("GRAPHSVC_REQUEST_SECONDS", 10.0, _positive_seconds,
             "How long one request may run before it is stopped and answered REQUEST_TIMEOUT (graphsvc serve --request-seconds)."),
+    Setting("GRAPHSVC_LINKAGE_REVIEW", 0.5, _probability,
+            "graphsvc resolve: the match probability from which a pair of records waits for a person's review (possibly_same_person)."),
+    Setting("GRAPHSVC_LINKAGE_ACCEPT", 0.99, _probability,
+            "graphsvc resolve: the match probability from which a pair is linked as the same person (same_person_as, matched_probabilistic)."),
+    Setting("GRAPHSVC_LINKAGE_AGENCY", "mash", _text, "graphsvc resolve: the agency the links it finds are recorded under."),
 )
 BY_NAME = {s.name: s for s in SETTINGS}
 

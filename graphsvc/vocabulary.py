@@ -123,6 +123,10 @@ PREDICATES: dict[str, Predicate] = {
         Predicate("involved_in", "The person was involved in the event, in the given role.", PEOPLE, EVENTS, roles=INVOLVEMENT_ROLES),
         Predicate("occurred_at", "Where the event happened.", EVENTS, PLACES),
         Predicate("works_for", "The professional works for the agency.", frozenset({"professional"}), frozenset({"agency"})),
+        # identity: agencies' records of one person (identity.py); each may carry a match value (IDENTITY_VALUE)
+        Predicate("same_person_as", "The two records, held by the same or different agencies, are of the same person.", PEOPLE, PEOPLE, symmetric=True),
+        Predicate("not_same_person", "The two records are of different people: a match considered and rejected.", PEOPLE, PEOPLE, symmetric=True),
+        Predicate("possibly_same_person", "The two records may be of the same person: a candidate match waiting for a practitioner to confirm or reject it.", PEOPLE, PEOPLE, symmetric=True),
         # attributes
         Predicate("name", "A name the entity is known by.", ANY, value_type="text"),
         Predicate("date_of_birth", "The person's date of birth.", PEOPLE, value_type="date", functional=True),
@@ -147,6 +151,10 @@ PREDICATES: dict[str, Predicate] = {
 }
 
 LINKS = frozenset(p.name for p in PREDICATES.values() if p.is_link)
+# Links that may carry a value: {"probability": 0..1, "evidence": {...}} (ingest checks the shape).
+VALUED_LINKS = frozenset({"same_person_as", "not_same_person", "possibly_same_person"})
+# The links identity.py resolves persons by: one merges two records, the other forbids it.
+SAME_PERSON, NOT_SAME_PERSON = "same_person_as", "not_same_person"
 ATTRIBUTES = frozenset(p.name for p in PREDICATES.values() if not p.is_link)
 # Predicates pattern queries look up by time (GraphStore.dated), at each assertion's model.moment.
 DATED = frozenset(p for p in LINKS if p not in ("works_for", "occurred_at")) | {"occurred_on"}
@@ -157,6 +165,9 @@ METHODS: dict[str, str] = {
     "third_party": "Said by someone else: a relative, neighbour, another professional.",
     "document": "Taken from a document or another agency's record.",
     "inferred": "Worked out by the recorder or an analyst from other information.",
+    "matched_probabilistic": "Two records judged to be of the same person by probabilistic record linkage, from how closely their names, dates of birth, identifiers and addresses agree.",
+    "confirmed_by_practitioner": "A practitioner looked at both records and decided whether they are of the same person.",
+    "shared_identifier": "Two records found to be of the same person because they carry the same identifier (an NHS number, UPN or PNC id).",
 }
 
 STATUSES: dict[str, str] = {

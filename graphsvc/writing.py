@@ -11,6 +11,7 @@ from .ingest import IngestError, Recorder, prepare
 from .model import Assertion, format_time, utcnow
 from .principal import Principal
 from .store.base import GraphStore
+from .vocabulary import NOT_SAME_PERSON, SAME_PERSON
 
 MAX_BATCH = 1000
 
@@ -80,3 +81,20 @@ def retract(store: GraphStore, principal: Principal, assertion_id: str, reason: 
     rec = {"type": "retraction", "retracts": target.id, "reason": reason, "source_ref": source_ref or _new_ref("retraction"),
            "method": "document", "status": "fact", "scope": target.scope}
     return _one(record(store, principal, [rec], "retractAssertion"), rec)
+
+
+def same_person(store: GraphStore, principal: Principal, a: str, b: str, reason: str, same: bool) -> Assertion:
+    """A practitioner's decision on whether two records are of one person (identity.py): a
+    same_person_as (same) or not_same_person link, visible to the caller's agency as any API
+    write is by default, the reason kept as its evidence. Undone by retraction."""
+    if not reason.strip():
+        raise BadInput("reason: say why")
+    if a == b:
+        raise BadInput("a and b: give two different records")
+    for entity_id in (a, b):
+        if store.kind_of(entity_id, principal.view()) is None:
+            raise NotFound.entity(entity_id)  # as for any id argument: the same whether unknown or hidden
+    rec = {"type": "assertion", "subject": a, "predicate": SAME_PERSON if same else NOT_SAME_PERSON, "object": b,
+           "value": {"probability": 1.0 if same else 0.0, "evidence": {"reason": reason}},
+           "source_ref": _new_ref("identity"), "method": "confirmed_by_practitioner", "status": "professional_judgement"}
+    return _one(record(store, principal, [rec], "confirmSamePerson" if same else "rejectSamePerson"), rec)

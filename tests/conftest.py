@@ -183,3 +183,16 @@ def live(store, tmp_path):
     db = getattr(store, "path", None) or tmp_path / "store.db"
     with LiveServer(make_service(store, db), db) as server:
         yield server
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """A real server for the leak properties, one per test module: each example points it at
+    the stores it builds (server.service.store), so its own stand-in store is never read."""
+    from live import LiveServer, make_service
+
+    db = tmp_path_factory.mktemp("property") / "base.db"
+    base = EmbeddedStore(db)
+    with LiveServer(make_service(base, db), db, check_audit=False) as live:
+        yield live
+    base.close()

@@ -322,6 +322,22 @@ def people_worlds(draw):
     return n, records
 
 
+@st.composite
+def identity_worlds(draw):
+    """People worlds with same_person_as and not_same_person links between the people, under
+    random scopes, some retracted under scopes of their own."""
+    n, records = draw(people_worlds())
+    pairs = st.tuples(st.integers(0, n - 1), st.integers(0, n - 1)).filter(lambda p: p[0] != p[1]) if n > 1 else st.nothing()
+    matches = draw(st.lists(st.tuples(pairs, st.sampled_from(["same_person_as", "same_person_as", "not_same_person"]), PEOPLE_SCOPES), max_size=6 if n > 1 else 0))
+    for j, ((a, b), predicate, sc) in enumerate(matches):
+        records.append(link(f"p-{a}", predicate, f"p-{b}", agency="csc", scope=sc, source_ref=f"I{j}", method="matched_probabilistic",
+                            recorded_at=f"2026-02-{3 + j:02d}T00:00:00Z", value={"probability": 0.9, "evidence": {"rule": j}}))
+    for j in draw(st.lists(st.integers(0, len(matches) - 1), max_size=2, unique=True)) if matches else []:
+        records.append({**retraction("a-placeholder", agency="csc", source_ref=f"R{j}", recorded_at="2026-02-20T00:00:00Z"),
+                        "retracts": {"agency": "csc", "source_ref": f"I{j}"}, "scope": draw(PEOPLE_SCOPES)})
+    return n, records
+
+
 # -- pattern worlds (test_pattern_properties) ---------------------------------------------
 
 PATTERN_TOKENS = ["police", "csc", "mash"]

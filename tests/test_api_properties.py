@@ -11,13 +11,10 @@ from __future__ import annotations
 import json
 import re
 
-import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from graphsvc.bulk import import_records
 from graphsvc.scope import visible
-from graphsvc.store import EmbeddedStore  # the server's stand-in store; each example brings its own
-from live import LiveServer, make_service
 from records import entity, link, value
 from strategies import PEOPLE_TOKENS, people_worlds
 
@@ -29,14 +26,6 @@ QUERIES = [
     ('query($id: ID!) { provenance(assertionId: $id) { current supersedes { id } supersededBy { id } corroboratedBy { id } contradictedBy { id } } }', "assertion"),
 ]
 
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    db = tmp_path_factory.mktemp("prop") / "base.db"
-    base = EmbeddedStore(db)
-    with LiveServer(make_service(base, db), db, check_audit=False) as live:
-        yield live
-    base.close()
 
 
 def responses(server, store, token, n, ids, pseudonymous=False):

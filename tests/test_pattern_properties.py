@@ -8,13 +8,10 @@ only what the caller may see, and never mention an assertion the caller may not 
 
 from __future__ import annotations
 
-import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from graphsvc.bulk import import_records
 from graphsvc.scope import visible
-from graphsvc.store import EmbeddedStore
-from live import LiveServer, make_service
 from strategies import PATTERN_TOKENS, pattern_worlds
 
 PATTERNS = [
@@ -27,14 +24,6 @@ PATTERNS = [
     ('query($id: ID!) { peerNetwork(childId: $id, hops: 3) { members { person { id label } degreeCentrality betweenness } edges { source { id } target { id } how assertionIds } components { id } graphml } }', True),
 ]
 
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    db = tmp_path_factory.mktemp("patterns") / "base.db"
-    base = EmbeddedStore(db)
-    with LiveServer(make_service(base, db), db, check_audit=False) as live:
-        yield live
-    base.close()
 
 
 def answers(server, store, token, children, pseudonymous):

@@ -28,7 +28,7 @@ from graphsvc.store.base import GraphStore
 from graphsvc.vocabulary import CONTEXT_KINDS
 from strategies import (BASE, both, compare_accountability, compare_reads, day, decision, histories, in_order, load_history, sample,
                        views_for)
-from records import entity, event, link
+from records import entity, event, link, retraction
 
 
 # -- two stores at once ---------------------------------------------------------------------------
@@ -183,6 +183,36 @@ def test_context_links_group_repeated_sightings_as_the_domain_does(pair_factory)
         seen = links[("c-1", "seen_at")]
         assert (seen[2], seen[5], len(seen[6]), seen[7], seen[8]) == (parse_time(first), 150 + (view is intel), 100, 150 + (view is intel), ("csc", "police"))
         assert both((e, n), lambda s: [astuple(c) for c in Patterns(s, view).shared_contexts(3, None, None)]) != []
+
+
+def test_identity_links_read_the_same_on_both_backends(pair_factory):
+    """identity_links: the current same_person_as and not_same_person links a reader may see,
+    touching some records or all, in (recorded_at, id) order, with their match values; a
+    retracted match and one under a scope the reader lacks are not among them."""
+    e, n = pair_factory()
+    match = {"probability": 0.91, "evidence": {"name": "close", "weights": [1.5, -0.25]}}
+    records = [entity(x, "child", agency="police", source_ref=f"K{x}") for x in ("r-1", "r-2", "r-3", "r-4")]
+    records += [link("r-1", "same_person_as", "r-2", agency="mash", source_ref="S1", recorded_at=day(1), value=match),
+                link("r-2", "same_person_as", "r-3", agency="mash", scope="intel", source_ref="S2", recorded_at=day(2), value=match),
+                link("r-3", "not_same_person", "r-4", agency="csc", scope="csc", source_ref="N1", recorded_at=day(2)),
+                link("r-4", "same_person_as", "r-1", agency="mash", source_ref="S3", recorded_at=day(3)),
+                link("r-1", "possibly_same_person", "r-3", agency="mash", source_ref="P1", recorded_at=day(3), value=match),
+                link("r-1", "associates_with", "r-3", agency="police", source_ref="A1", recorded_at=day(3))]
+    for s in (e, n):
+        import_records(s, records)
+        import_records(s, [retraction({"agency": "mash", "source_ref": "S3"}, agency="mash", recorded_at=day(4))])
+    views = [None, View(frozenset(), "police"), View(frozenset({"intel", "csc"}), "csc"), View(frozenset({"intel"}), "mash", as_of=parse_time(day(3.5)))]
+    answers = []
+    for view in views:
+        for asked in (None, ["r-1"], ["r-3", "r-4", "nobody"], []):
+            found = both((e, n), lambda s: [(a.id, a.predicate, a.subject, a.object, a.value) for a in s.identity_links(view, asked)])
+            answers.append([(p, x, y) for _, p, x, y, _ in found])
+    every = [("same_person_as", "r-1", "r-2"), ("same_person_as", "r-2", "r-3"), ("not_same_person", "r-3", "r-4")]
+    assert answers[:4] == [every, [every[0]], every[1:], []]  # trusted
+    assert answers[4:8] == [[every[0]], [every[0]], [], []]  # no auths: the unscoped match only
+    assert answers[8:12] == [every, [every[0]], every[1:], []]
+    assert answers[12] == [every[0], every[1], ("same_person_as", "r-4", "r-1")]  # before its retraction
+    assert [a.value for a in e.identity_links(None, ["r-2"])] == [match, match]
 
 
 def test_ids_are_cut_into_parts_that_hold_every_id_once():

@@ -15,7 +15,7 @@ from typing import Any, Iterable, Optional, TypeVar
 import strawberry
 
 from .. import chronology as chron
-from .. import model, time_limit
+from .. import identity, model, time_limit
 from .. import patterns as p
 from .. import provenance as prov
 from ..accounting import Shown
@@ -93,6 +93,11 @@ class Presenter:
         d.learn(e)
         self.shown.hold(a for a in e.assertions if a.predicate == KIND)
         return types.Entity(id=self.public_id(e.id), kind=e.kind, label=d.label(e.id), parts=EntityParts(self, e))
+
+    def identity(self, record: str, kind: model.Assertion) -> types.Identity:
+        """A record of a person, with the agency of the assertion of its kind (held as shown)."""
+        self.shown.hold((kind,))
+        return types.Identity(record=self.ref(record), agency=kind.agency)
 
     def records(self, written: list[model.Assertion]) -> types.RecordResult:
         return types.RecordResult(written=len(written), assertions=self.assertions(capped(written)))
@@ -261,6 +266,10 @@ class EntityParts:
 
     def link_count(self) -> int:
         return len(self._links)
+
+    def identities(self) -> list[types.Identity]:
+        d = self.present.disclosure
+        return [self.present.identity(r, kind) for r, kind in capped(identity.records(d.store, d.view, self.entity.id))]
 
 
 # -- what needs no disclosure

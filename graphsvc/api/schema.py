@@ -16,7 +16,7 @@ from strawberry.types import Info
 from .. import accounting
 from .. import chronology as chron
 from .. import provenance as prov
-from .. import prov_export, search, sharing, vocabulary, writing
+from .. import identity, prov_export, search, sharing, vocabulary, writing
 from ..bounds import RANGES, within
 from ..model import View
 from ..patterns import Patterns
@@ -49,6 +49,9 @@ PageFirst = Annotated[Optional[int], strawberry.argument(description=f"How many 
 PageAfter = Annotated[Optional[str], strawberry.argument(description="Start after this cursor: the `pageInfo.endCursor` of the page before.")]
 ChildId = Annotated[strawberry.ID, strawberry.argument(description="The child's id.")]
 PersonId = Annotated[strawberry.ID, strawberry.argument(description="The person's id.")]
+RecordA = Annotated[strawberry.ID, strawberry.argument(description="One of the two records (a child or adult record, any agency's).")]
+RecordB = Annotated[strawberry.ID, strawberry.argument(description="The other record.")]
+Reason = Annotated[str, strawberry.argument(description="Why: kept as the link's evidence.")]
 SourceRef = Annotated[Optional[str], strawberry.argument(description="Your agency's own record id for it; the service makes one up if not given.")]
 
 
@@ -65,7 +68,8 @@ def _entity(info: Info, id: str, as_of: Optional[datetime], valid_at: Optional[d
     c = ctx(info)
     c.require("entity")
     view = c.view(as_of, valid_at)
-    e = c.store.entity(c.entity_id(id), view)
+    # A person is every record of them the caller sees (identity.py); any other entity, itself.
+    e = identity.person(c.store, view, c.entity_id(id)) if kinds == PEOPLE else c.store.entity(c.entity_id(id), view)
     if e is None or (kinds is not None and e.kind not in kinds):
         raise NotFound.entity(id)
     return _present(c, view).entity(e)
@@ -221,7 +225,7 @@ class Query(PatternQuery, AccountabilityQuery):
         c.require("me")
         return presentation.me(c.principal)
 
-    @strawberry.field(description="A person (child, adult or professional) with the attributes and links you may see.")
+    @strawberry.field(description="A person (child, adult or professional) with the attributes and links you may see, of every record merged into them for you (`identities`), each with its own provenance.")
     def person(self, info: Info, id: PersonId, as_of: AsOf = None, valid_at: ValidAt = None) -> types.Entity:
         return _entity(info, id, as_of, valid_at, PEOPLE)
 
@@ -255,7 +259,7 @@ class Query(PatternQuery, AccountabilityQuery):
         view = c.view(as_of)
         return _entity_page(c, view, search.entities(c.store, c.principal, view, kind, text, identifier), first, after)
 
-    @strawberry.field(description="A person's merged multi-agency chronology, oldest first.")
+    @strawberry.field(description="A person's merged multi-agency chronology, oldest first, over every record merged into them for you (`identities`).")
     def chronology(
         self, info: Info, person_id: PersonId, from_: From = None,
         to: To = None, as_of: AsOf = None, first: PageFirst = None, after: PageAfter = None,
@@ -334,6 +338,18 @@ class Mutation:
         c = ctx(info)
         c.require("record")
         return _present(c).assertion(writing.retract(c.store, c.principal, assertion_id, reason, source_ref))
+
+    @strawberry.mutation(description="Record that two records are of the same person: a same_person_as link (method confirmed_by_practitioner, visible to your agency), the reason as its evidence. Undo it with retractAssertion.")
+    def confirm_same_person(self, info: Info, a: RecordA, b: RecordB, reason: Reason) -> types.Assertion:
+        c = ctx(info)
+        c.require("record")
+        return _present(c).assertion(writing.same_person(c.store, c.principal, c.entity_id(a), c.entity_id(b), reason, same=True))
+
+    @strawberry.mutation(description="Record that two records are of different people: a not_same_person link (method confirmed_by_practitioner, visible to your agency), the reason as its evidence; no same_person_as you see joins them then. Undo it with retractAssertion.")
+    def reject_same_person(self, info: Info, a: RecordA, b: RecordB, reason: Reason) -> types.Assertion:
+        c = ctx(info)
+        c.require("record")
+        return _present(c).assertion(writing.same_person(c.store, c.principal, c.entity_id(a), c.entity_id(b), reason, same=False))
 
 
 class Schema(strawberry.Schema):

@@ -27,7 +27,7 @@ class Assertion:
     subject: str = strawberry.field(description="The id of the entity it is about.")
     predicate: str = strawberry.field(description="What it says about the subject: a link (e.g. lives_at, found_with) or an attribute (e.g. name, date_of_birth), as the vocabulary defines them.")
     object: Optional[str] = strawberry.field(description="The linked entity's id, for a link.")
-    value: Optional[JSON] = strawberry.field(description="The value, for an attribute; the reason, for a retraction.")
+    value: Optional[JSON] = strawberry.field(description="The value, for an attribute; the reason, for a retraction; for a same_person_as, not_same_person or possibly_same_person link, the match probability and its evidence ({probability, evidence}), if recorded.")
     role: Optional[str] = strawberry.field(description=terms.ROLE)
     valid_from: Optional[datetime] = strawberry.field(description="When it became true (valid time); null if the agency did not say.")
     valid_to: Optional[datetime] = strawberry.field(description="When it stopped being true (valid time, exclusive); null if it still holds or the agency did not say.")
@@ -79,6 +79,8 @@ class EntityParts(Protocol):
 
     def link_count(self) -> int: ...
 
+    def identities(self) -> list["Identity"]: ...
+
 
 @strawberry.type(description="Another entity, as the caller may see it.")
 class EntityRef:
@@ -95,6 +97,12 @@ class EntityRef:
     @strawberry.field(description="Its name, or a pseudonym for analysts without identity authorisation; null if it has no name you may see.")
     def label(self) -> Optional[str]:
         return self.naming.label(self.entity_id)
+
+
+@strawberry.type(description="One agency's record of a person: one of the records that make up the person, as you may see them.")
+class Identity:
+    record: EntityRef = strawberry.field(description="The record: its id, kind and label.")
+    agency: str = strawberry.field(description="The agency that recorded it (the agency of the assertion of its kind).")
 
 
 @strawberry.type(description="A link from or to an entity, with the assertion it rests on. Repeated assertions of the same link (the same subject, predicate, object and role, e.g. repeated sightings at one place) are one link, shown by the first of them, with their count and ids.")
@@ -142,6 +150,10 @@ class Entity:
     @strawberry.field(description="How many distinct links you may see (repeated sightings of one link count once).")
     def link_count(self) -> int:
         return self.parts.link_count()
+
+    @strawberry.field(description=f"The agency records merged into this person for you, itself included, by id: those joined to it by the same_person_as links you may see (never across a not_same_person you may see); for an entity that is no person, itself alone. At most {MAX_LIST}.")
+    def identities(self) -> list[Identity]:
+        return self.parts.identities()
 
 
 @strawberry.type(description="Where a page starts and ends (the Relay cursor connections spec's PageInfo). Pages go forwards: give `endCursor` as `after` for the next page.")

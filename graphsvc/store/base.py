@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import Iterable, Iterator, Optional, Sequence
 
 from ..model import AccessNotification, Acknowledgement, Assertion, ContextLink, Entity, PlacedChildren, SharingDecision, View, moment
-from ..vocabulary import CONTEXT_LINKS, PEOPLE
+from ..vocabulary import CONTEXT_LINKS, NOT_SAME_PERSON, PEOPLE, SAME_PERSON
 
 
 def collapsed_entity(entity_id: str, kind: str, out: Iterable[Assertion], incoming: Iterable[Assertion]) -> Entity:
@@ -172,6 +172,20 @@ class GraphStore(abc.ABC):
         out = self.about_each(people, view, "family_member_of")
         into = self.about_each(people, view, "family_member_of", incoming=True)
         return {p: frozenset([a.object for a in out[p] if a.object] + [a.subject for a in into[p]]) for p in people}
+
+    def identity_links(self, view: Optional[View], entity_ids: Optional[Iterable[str]] = None) -> list[Assertion]:
+        """The current visible same_person_as and not_same_person links (identity.py) with one
+        of these entities as subject or object, or every one if entity_ids is None; each once,
+        in (recorded_at, id) order. Over dated (every one: identity links are dated, so the time
+        index holds them all) and about_each here."""
+        predicates = (SAME_PERSON, NOT_SAME_PERSON)
+        if entity_ids is None:
+            found = {a.id: a for a in self.dated(view, predicates)}
+        else:
+            wanted = list(dict.fromkeys(entity_ids))
+            found = {a.id: a for p in predicates for incoming in (False, True)
+                     for links in self.about_each(wanted, view, p, incoming).values() for a in links}
+        return sorted(found.values(), key=lambda a: (a.recorded_at, a.id))
 
     # -- accountability: sharing decisions, acknowledgements, access notifications (append-only)
     @abc.abstractmethod

@@ -284,6 +284,17 @@ class Neo4jStore(Accountability, StagedImport, ParallelReads, Sessions, GraphSto
                 found[entity_id].append(_assertion(a))
         return found
 
+    def identity_links(self, view: Optional[View], entity_ids: Optional[Iterable[str]] = None) -> list[Assertion]:
+        # Every one: the port's read of the time index. Those touching some records: one query
+        # (identity_links.cypher), each link once however many of its ends were asked about.
+        if entity_ids is None:
+            return super().identity_links(view)
+        ids = list(dict.fromkeys(entity_ids))
+        if not ids:
+            return []
+        found = [_assertion(a) for a in self._view_read("identity_links", view, ids=_padded(ids), predicates=[v.SAME_PERSON, v.NOT_SAME_PERSON])]
+        return sorted(found, key=lambda a: (a.recorded_at, a.id))
+
     def superseders(self, assertion_id: str, view: Optional[View] = None) -> list[Assertion]:
         return [_assertion(a) for a in self._view_read("superseders", view, id=assertion_id)]
 
