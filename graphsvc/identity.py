@@ -120,3 +120,15 @@ def person(store: GraphStore, view: View, entity_id: str) -> Optional[Entity]:
             sightings.update(o.sightings)
     shown = {a.id for a in out}
     return Entity(e.id, e.kind, tuple(out), tuple(a for a in into if a.id not in shown), sightings)
+
+
+def named_persons(records: Iterable[str], identities: dict[str, list[str]]) -> dict[str, list[str]]:
+    """These records grouped by person (identities: identities_of_each of them), each group
+    named by its first record among these, by id: a record with no other record here is
+    itself. Keys in id order."""
+    out: dict[str, list[str]] = {}
+    leader: dict[str, str] = {}  # a person's first record -> the name its group goes by here
+    for r in sorted(set(records)):
+        first = identities.get(r, [r])[0]
+        out.setdefault(leader.setdefault(first, r), []).append(r)
+    return out

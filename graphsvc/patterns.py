@@ -19,6 +19,7 @@ import networkx as nx
 
 from .chronology import check_window
 from .errors import BadInput, NotFound
+from .identity import identities_of_each, named_persons
 from .model import SIGHTING_IDS, Assertion, ContextLink, View, moment, parse_time, utcnow
 from .pattern_results import (
     SightedContextLink, SharedContext, Episode, MissingHistory, RepeatMissing, CoMissingReason, CoMissing, AdultLink, LinkedAdult, PeerEdge, PeerMember, PeerNetwork,
@@ -48,6 +49,8 @@ class Patterns:
         self._family_among: set[str] = set()
         self._facts: dict[str, list[Assertion]] = {}  # event -> its assertions (episode)
         self._subjects: dict[str, list[Assertion]] = {}  # event -> its subjects' involvement links
+        self._records: dict[str, list[str]] = {}  # record -> every record of its person (identity.py)
+        self._others: dict[str, frozenset[str]] = {}  # record -> its person's other records, if any
 
     # -- lookups, cached for the life of one query. The plural forms fetch many entities in one
     # store read: a pattern over a window touches thousands of entities.
@@ -92,6 +95,25 @@ class Patterns:
         if unknown:
             self._facts.update(self.store.about_each(unknown, self.view, None))
 
+    def learn_persons(self, records: Iterable[str]) -> None:
+        """Which records are of one person for this reader (identity.py), for these records."""
+        unknown = [r for r in dict.fromkeys(records) if r not in self._records]
+        if unknown:
+            found = identities_of_each(self.store, self.view, unknown)
+            self._records.update(found)
+            self._others.update((r, frozenset(rs) - {r}) for r, rs in found.items() if len(rs) > 1)
+
+    def persons(self, records: Iterable[str]) -> dict[str, list[str]]:
+        """These records by person (identity.named_persons), each named by its first record here."""
+        records = list(records)
+        self.learn_persons(records)
+        return named_persons(records, self._records)
+
+    def records_of(self, record: str) -> list[str]:
+        """Every record of this record's person the reader sees, by id (itself included)."""
+        self.learn_persons([record])
+        return self._records[record]
+
     def unrelated(self, people: Iterable[str]) -> int:
         """How many groups these people make, joined by (visible) family links among themselves:
         siblings count once (union-find over those with relatives only: this runs for every
@@ -101,6 +123,8 @@ class Patterns:
         if not self._family_among.issuperset(people):
             self.learn_families(people)
         family = self._family
+        if self._others:  # a person's records are one person: joined as family is (learn_persons)
+            family = {p: family[p] | self._others.get(p, frozenset()) for p in people}
         related = [p for p in people if family[p]]
         if not related:
             return len(people)
@@ -143,10 +167,13 @@ class Patterns:
         for p in placed:
             self._kinds[p.context] = p.kind
         candidates = _with_enough_children(links, min_children)
+        # Children are persons: a child's records there count once (merging, too, only lowers a count).
+        self.learn_persons(c for records in candidates.values() for c in records)
         found = []
-        for context, children in candidates.items():
+        for context, records in candidates.items():
             context_links = links[context]
-            unrelated = self.unrelated(children)
+            children = list(self.persons(records))
+            unrelated = self.unrelated(records)
             if (unrelated if exclude_family else len(children)) < min_children:
                 continue
             sighted = sighted_context_links(context_links)
@@ -196,10 +223,12 @@ class Patterns:
         )
 
     def episodes_of(self, child: str, start: Optional[datetime] = None, end: Optional[datetime] = None) -> list["Episode"]:
+        """The child's episodes that started in [start, end]: those of every record of the
+        child's person (identity.py), each event once."""
         out = []
-        involvements = [i for i in self.store.about(child, self.view, ["involved_in"]) if i.role == "subject"]
+        involvements = [i for r in self.records_of(child) for i in self.store.about(r, self.view, ["involved_in"]) if i.role == "subject"]
         self.learn_facts(i.object for i in involvements if i.object)
-        for e in self._episodes_of_involvements(involvements):
+        for e in _each_event_once(self._episodes_of_involvements(involvements)):
             if (start is None or e.started >= start) and (end is None or e.started <= end):
                 out.append(e)
         return sorted(out, key=lambda e: (e.started, e.id))
@@ -278,9 +307,12 @@ class Patterns:
         check_window(start, end)
         if min_episodes < 2:
             raise BadInput("minEpisodes must be at least 2")
-        by_child: dict[str, list[Episode]] = defaultdict(list)
+        by_record: dict[str, list[Episode]] = defaultdict(list)
         for e in self.missing_episodes_in(start, end):
-            by_child[e.child].append(e)
+            by_record[e.child].append(e)
+        # A person's episodes on all their records, each event once, in time order.
+        by_child = {child: sorted(_each_event_once(e for r in records for e in by_record[r]), key=lambda e: (e.started, e.id, e.child))
+                    for child, records in self.persons(by_record).items()}
         out = []
         for child, episodes in by_child.items():
             if len(episodes) < min_episodes:
@@ -301,6 +333,7 @@ class Patterns:
         self.require_child(child)
         reasons: dict[str, list[CoMissingReason]] = defaultdict(list)
         episodes = self.episodes_of(child, start, end)
+        mine_records = set(self.records_of(child))  # never co-missing with their own other record
         # Others overlap an episode of mine if they started in its window. The windows of a
         # child who goes missing often overlap: the store is asked about each stretch of time
         # once, and each window takes its own from that. Whether an episode overlaps needs only
@@ -317,7 +350,7 @@ class Patterns:
                 if event in spans:
                     started, ended = spans[event]
                     if started <= window_end and (ended or started) >= mine.started:
-                        overlapping.extend((mine, i) for i in involved[event] if i.subject != child and self.kind(i.subject) == "child")
+                        overlapping.extend((mine, i) for i in involved[event] if i.subject not in mine_records and self.kind(i.subject) == "child")
         self.learn_facts(involvement.object for _, involvement in overlapping if involvement.object)
         for mine, involvement in overlapping:
             other = self.episode(involvement)
@@ -329,10 +362,11 @@ class Patterns:
                 for place in places:
                     events = (l.subject for l in self.store.about(place, self.view, [predicate], incoming=True) if l.subject != mine.id)
                     for other in self._episodes_of_events(events):
-                        if other.child != child and self.kind(other.child) == "child" and (start is None or other.started >= start) and (end is None or other.started <= end):
+                        if other.child not in mine_records and self.kind(other.child) == "child" and (start is None or other.started >= start) and (end is None or other.started <= end):
                             reasons[other.child].append(CoMissingReason(key, mine.id, other.id, place, mine.assertion_ids + other.assertion_ids))
         out = []
-        for other, why in reasons.items():
+        for other, records in self.persons(reasons).items():  # another child's records are one child
+            why = [r for record in records for r in reasons[record]]
             unique = {(r.reason, r.episode, r.other_episode, r.via): r for r in why}
             out.append(CoMissing(other, sorted(unique.values(), key=lambda r: (r.reason, r.episode, r.other_episode, r.via or ""))))
         out.sort(key=lambda c: (-len(c.reasons), c.child))
@@ -375,13 +409,17 @@ class Patterns:
                 for adult in adults:
                     for child in children:
                         note(adult.subject, child.subject, how, max(moment(adult), moment(child)), (adult.id, child.id), via)
-        # Family grouping can only lower an adult's count: only adults with enough children need it.
-        candidates = _with_enough_children(links, min_children)
+        # An adult's records are one adult (identity.py), with the links of all. Family grouping
+        # can only lower an adult's count: only adults with enough children need it.
+        by_adult = {adult: [l for r in records for l in links[r]] for adult, records in self.persons(links).items()}
+        candidates = _with_enough_children(by_adult, min_children)
         self.learn_families(c for children in candidates.values() for c in children)
+        self.learn_persons(c for children in candidates.values() for c in children)
         out = []
-        for adult, children in candidates.items():
-            adult_links = links[adult]
-            unrelated = self.unrelated(children)
+        for adult, records in candidates.items():
+            adult_links = by_adult[adult]
+            children = list(self.persons(records))
+            unrelated = self.unrelated(records)
             if unrelated < min_children:
                 continue
             in_time = sorted(adult_links, key=lambda l: (l.when, l.child, l.how, l.assertion_ids))
@@ -398,17 +436,24 @@ class Patterns:
         graph.add_node(child)
         # Edges of one kind between two people, with one handling and agency, are one edge with
         # every assertion behind it (repeated associations, or sightings together, count once).
-        # Each edge (its key) is found from both ends; kept once.
+        # Each edge (its key) is found from both ends; kept once. Members are persons: a person
+        # reached is reached by all their records (identity.py), one node named by the first
+        # (the child asked about by their id); a link between two records of one is dropped.
         together: dict[tuple[str, str, str, str, str], dict[str, PeerEdge]] = defaultdict(dict)
-        frontier, seen = {child}, {child}
+        name = {r: child for r in self.records_of(child)}
+        frontier, seen = set(name), set(name)
         for _ in range(hops):
+            found = [(person, other, edge) for person in frontier for other, edge in self._peer_edges(person)]
+            self.learn_persons(other for _, other, _ in found)  # one read a hop
             reached: set[str] = set()
-            for person in frontier:
-                for other, edge in self._peer_edges(person):
-                    a, b = sorted((person, other))
+            for person, other, edge in found:
+                if other not in name:
+                    name.update((r, self._records[other][0]) for r in self._records[other])
+                a, b = sorted((name[person], name[other]))
+                if a != b:
                     together[(a, b, edge.how, edge.handling, edge.agency)].setdefault(edge.key, edge)
-                    if other not in seen:
-                        reached.add(other)
+                reached.update(self._records[other])
+            reached -= seen
             seen |= reached
             frontier = reached
         for (a, b, how, handling, agency), keyed in together.items():
@@ -478,6 +523,17 @@ def _sighted_adult_link(links: list[AdultLink]) -> AdultLink:
         return AdultLink(first.child, first.how, first.when, first.via, first.assertion_ids, 1, first.when)
     ids = tuple(dict.fromkeys(i for l in links for i in l.assertion_ids))
     return AdultLink(first.child, first.how, first.when, first.via, ids, len(links), links[-1].when)
+
+
+def _each_event_once(episodes: Iterable[Episode]) -> list[Episode]:
+    """A person's episodes, each event once however many of their records it names: the
+    first, resting on the assertions of all."""
+    out: dict[str, Episode] = {}
+    for e in episodes:
+        first = out.setdefault(e.id, e)
+        if first is not e:
+            out[e.id] = replace(first, assertion_ids=tuple(sorted({*first.assertion_ids, *e.assertion_ids})))
+    return list(out.values())
 
 
 def _earliest(assertions: list[Assertion]) -> Optional[Assertion]:

@@ -346,8 +346,9 @@ PATTERN_SCOPES = st.one_of(st.just(""), st.sampled_from(PATTERN_TOKENS), st.just
 
 @st.composite
 def pattern_worlds(draw):
-    """Children, adults, places, a phone, family links, sightings and missing episodes with
-    random scopes, and some links retracted under scopes of their own."""
+    """Children, adults, places, a phone, family links, sightings, missing episodes and
+    same-person links (and rejections) with random scopes, and some links retracted under
+    scopes of their own."""
     children = draw(st.integers(2, 5))
     adults = draw(st.integers(1, 2))
     records = [entity(f"c{i}", "child", scope=draw(PATTERN_SCOPES), source_ref=f"C{i}", recorded_at="2026-01-01T00:00:00Z") for i in range(children)]
@@ -382,6 +383,12 @@ def pattern_worlds(draw):
         records.append(event(f"m{e}", "missing_episode", start.isoformat(), ended_on=end.isoformat(),
                              scope=draw(PATTERN_SCOPES), source_ref=f"M{e}", recorded_at="2026-05-01T00:00:00Z", attributes={"episode_type": "missing"},
                              participants=[{"id": f"c{c}", "role": "subject"}], found_at=found_at, found_with=found_with))
+    # Same-person links and rejections between two children or two adults, under random scopes:
+    # a reader's patterns merge the records of a person only by those the reader sees.
+    pairs = st.sampled_from([(a, b) for group in (people[:children], people[children:]) for a in group for b in group if a < b] or [("c0", "c1")])
+    for (a, b), predicate in draw(st.lists(st.tuples(pairs, st.sampled_from(["same_person_as", "same_person_as", "not_same_person"])), min_size=1, max_size=3)):
+        records.append(link(a, predicate, b, scope=draw(PATTERN_SCOPES), source_ref=ref(), method="matched_probabilistic",
+                            recorded_at=f"2026-03-{draw(st.integers(2, 9)):02d}T00:00:00Z", value={"probability": 0.9, "evidence": {}}))
     # Some links are retracted, with a scope of their own (a hidden retraction must not hide the link).
     links = [r for r in records if r["type"] == "assertion"]
     for r in draw(st.lists(st.sampled_from(links), max_size=2, unique_by=lambda r: r["source_ref"])) if links else []:

@@ -1,7 +1,8 @@
 """Property: no invisible assertion changes any pattern result, count or cursor.
 
 Hypothesis generates children, adults, places, phones, family links, sightings and missing
-episodes with random scopes (and retractions), and callers with random authorisations. Every
+episodes, same-person links and rejections, with random scopes (and retractions), and
+callers with random authorisations. Every
 pattern query must answer byte-for-byte the same over the whole store as over a store holding
 only what the caller may see, and never mention an assertion the caller may not see.
 """
@@ -15,13 +16,13 @@ from graphsvc.scope import visible
 from strategies import PATTERN_TOKENS, pattern_worlds
 
 PATTERNS = [
-    ("{ sharedContexts(minChildren: 2, excludeFamily: true, first: 2) { totalCount pageInfo { endCursor hasNextPage } items { context { id kind label } children { id label } childCount unrelatedChildren agencyCount firstSeen lastSeen links { child { id } how when agency assertionIds } } } }", False),
+    ("{ sharedContexts(minChildren: 2, excludeFamily: true, first: 2) { totalCount pageInfo { endCursor hasNextPage } items { context { id kind label } children { id label identities { record { id label } agency } } childCount unrelatedChildren agencyCount firstSeen lastSeen links { child { id } how when agency assertionIds } } } }", False),
     ("{ sharedContexts(minChildren: 2, excludeFamily: false) { totalCount items { context { id } childCount links { assertionIds } } } }", False),
-    ("{ repeatMissing(minEpisodes: 2) { totalCount items { child { id label } episodes earlierHalf laterHalf trend first last assertionIds } } }", False),
-    ("{ adultsLinkedToChildren(minChildren: 2) { totalCount items { adult { id label } children { id } unrelatedChildren links { child { id } how when via { id } assertionIds } } } }", False),
-    ('query($id: ID!) { missingHistory(childId: $id) { last365Days medianDurationHours placesFoundMoreThanOnce { id } peopleFoundWithMoreThanOnce { id } episodes { id lastSeen foundAt { id } foundWith { id label } assertionIds } } }', True),
-    ('query($id: ID!) { coMissing(childId: $id) { child { id } reasons { reason episode otherEpisode via { id } assertionIds } } }', True),
-    ('query($id: ID!) { peerNetwork(childId: $id, hops: 3) { members { person { id label } degreeCentrality betweenness } edges { source { id } target { id } how assertionIds } components { id } graphml } }', True),
+    ("{ repeatMissing(minEpisodes: 2) { totalCount items { child { id label identities { record { id label } agency } } episodes earlierHalf laterHalf trend first last assertionIds } } }", False),
+    ("{ adultsLinkedToChildren(minChildren: 2) { totalCount items { adult { id label } children { id identities { record { id label } agency } } unrelatedChildren links { child { id } how when via { id } assertionIds } } } }", False),
+    ('query($id: ID!) { missingHistory(childId: $id) { child { id identities { record { id label } agency } } episodeCount last365Days medianDurationHours placesFoundMoreThanOnce { id } peopleFoundWithMoreThanOnce { id } episodes { id lastSeen foundAt { id } foundWith { id label } assertionIds } } }', True),
+    ('query($id: ID!) { coMissing(childId: $id) { child { id identities { record { id label } agency } } reasons { reason episode otherEpisode via { id } assertionIds } } }', True),
+    ('query($id: ID!) { peerNetwork(childId: $id, hops: 3) { members { person { id label identities { record { id label } agency } } degreeCentrality betweenness } edges { source { id } target { id } how assertionIds } components { id } graphml } }', True),
 ]
 
 

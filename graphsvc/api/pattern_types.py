@@ -7,14 +7,14 @@ as everywhere else; every item carries the assertion ids it rests on.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Optional
+from typing import Callable, Optional
 
 import strawberry
 
 from .. import vocabulary as v
 from ..paging import MAX_LIST
 from .terms import HANDLING, either
-from .types import PAGE_INFO, TOTAL, EntityRef, PageInfo
+from .types import PAGE_INFO, TOTAL, EntityRef, Identity, PageInfo
 
 ID = strawberry.ID
 
@@ -23,9 +23,18 @@ RESTS_ON = "The assertions it rests on. " + CAPPED + "`assertionCount` says how 
 RECENT = "How many of the episodes began in the last {} days (to `asOf`, if given)."
 
 
+@strawberry.type(description="A person, as the caller may see them: one or more agency records of them, merged for you by the same_person_as links you may see (`identities`), and named by one of those records.")
+class PersonRef(EntityRef):
+    merged: strawberry.Private[Callable[[], list[Identity]]]  # read when the query asks for it
+
+    @strawberry.field(description=f"The agency records merged into this person for you, the one it is named by included, by id: those joined by the same_person_as links you may see (never across a not_same_person you may see). At most {MAX_LIST}.")
+    def identities(self) -> list[Identity]:
+        return self.merged()
+
+
 @strawberry.type(description="A child's link to a shared context: repeated sightings of the child there (by the same link) are one link, with their count.")
 class ContextLink:
-    child: EntityRef = strawberry.field(description="The child.")
+    child: EntityRef = strawberry.field(description="The child's record linked to it (a person's records each have their own links).")
     how: str = strawberry.field(description=f"How the child is linked to it: {either((*v.CONTEXT_LINKS, 'found_at'))} (found there after going missing).")
     when: datetime = strawberry.field(description="The first sighting in the window.")
     agency: str = strawberry.field(description="The first sighting's agency.")
@@ -38,8 +47,8 @@ class ContextLink:
 @strawberry.type(description="A place, group or object linked to several children.")
 class SharedContext:
     context: EntityRef = strawberry.field(description="The place, group or object.")
-    children: list[EntityRef] = strawberry.field(description="The children linked to it in the window. " + CAPPED + "`childCount` says how many.")
-    child_count: int = strawberry.field(description="How many distinct children are linked to it in the window.")
+    children: list[PersonRef] = strawberry.field(description="The children linked to it in the window, each a person: a child's records you see joined as one person are one child (`identities`). " + CAPPED + "`childCount` says how many.")
+    child_count: int = strawberry.field(description="How many distinct children (persons, not records) are linked to it in the window.")
     unrelated_children: int = strawberry.field(description="Children counted once per family group (siblings and other family links joined), whatever excludeFamily says: excludeFamily only decides whether minChildren applies to this count or to childCount.")
     links: list[ContextLink] = strawberry.field(description="How each child is linked to it. " + CAPPED + "one per child and link kind; `linkCount` says how many.")
     link_count: int = strawberry.field(description="How many links there are (one per child and link kind).")
@@ -80,7 +89,7 @@ class MissingEpisode:
 
 @strawberry.type(description="A child's missing episodes that began in the window, with how often, how long, and where and with whom the child was found again and again.")
 class MissingHistory:
-    child: EntityRef = strawberry.field(description="The child.")
+    child: PersonRef = strawberry.field(description="The child.")
     episodes: list[MissingEpisode] = strawberry.field(description="The episodes. " + CAPPED + "oldest first; `episodeCount` says how many.")
     episode_count: int = strawberry.field(description="How many episodes began in the window.")
     last_30_days: int = strawberry.field(description=RECENT.format(30))
@@ -96,7 +105,7 @@ class MissingHistory:
 
 @strawberry.type(description="A child with repeated missing episodes in the window.")
 class RepeatMissingChild:
-    child: EntityRef = strawberry.field(description="The child.")
+    child: PersonRef = strawberry.field(description="The child.")
     episodes: int = strawberry.field(description="How many episodes began in the window.")
     earlier_half: int = strawberry.field(description="How many began in the earlier half of the window (from `from`, or the first episode, to `to`, or the last).")
     later_half: int = strawberry.field(description="How many began in the later half.")
@@ -126,14 +135,14 @@ class CoMissingReason:
 
 @strawberry.type(description="Another child missing with the child asked about, and why they are paired.")
 class CoMissingChild:
-    child: EntityRef = strawberry.field(description="The other child.")
+    child: PersonRef = strawberry.field(description="The other child.")
     reasons: list[CoMissingReason] = strawberry.field(description="Why they are paired, one reason per pair of episodes. " + CAPPED + "`reasonCount` says how many.")
     reason_count: int = strawberry.field(description="How many reasons there are.")
 
 
 @strawberry.type(description="How an adult is linked to one child.")
 class AdultLink:
-    child: EntityRef = strawberry.field(description="The child.")
+    child: EntityRef = strawberry.field(description="The child's record the adult is linked to (a person's records each have their own links).")
     how: str = strawberry.field(description="How: associates_with (in contact), found_with (the child was found with the adult after going missing), shares_object (both use one phone or vehicle) or same_event (both involved in one event).")
     when: datetime = strawberry.field(description="The first time (repeated links of one kind through one thing are one link).")
     via: Optional[EntityRef] = strawberry.field(description="The missing episode, phone, vehicle or event through which they are linked; null for an association.")
@@ -145,9 +154,9 @@ class AdultLink:
 
 @strawberry.type(description="An adult linked to several unrelated children.")
 class LinkedAdult:
-    adult: EntityRef = strawberry.field(description="The adult.")
-    children: list[EntityRef] = strawberry.field(description="The children linked to the adult in the window. " + CAPPED + "`childCount` says how many.")
-    child_count: int = strawberry.field(description="How many distinct children are linked to the adult in the window.")
+    adult: PersonRef = strawberry.field(description="The adult: every record of them you see merged into one (`identities`).")
+    children: list[PersonRef] = strawberry.field(description="The children linked to the adult in the window, each a person (`identities`). " + CAPPED + "`childCount` says how many.")
+    child_count: int = strawberry.field(description="How many distinct children (persons, not records) are linked to the adult in the window.")
     unrelated_children: int = strawberry.field(description="Children counted once per family group (siblings and other family links joined): the count minChildren applies to.")
     links: list[AdultLink] = strawberry.field(description="How the adult is linked to each child, in time order. " + CAPPED + "`linkCount` says how many.")
     link_count: int = strawberry.field(description="How many links there are (one per child, kind of link and thing linking them).")
@@ -162,7 +171,7 @@ class LinkedAdultPage:
 
 @strawberry.type(description="A person in a child's peer network.")
 class PeerMember:
-    person: EntityRef = strawberry.field(description="The person.")
+    person: PersonRef = strawberry.field(description="The person: every record of them you see is one member, named by the first by id (the child asked about by their own), and links between their records are left out.")
     degree_centrality: float = strawberry.field(description="The share of the network's other members the person is directly linked to, from 0 to 1.")
     betweenness: float = strawberry.field(description="How often the person lies on the shortest path between two others, from 0 to 1: a high value marks a go-between.")
 

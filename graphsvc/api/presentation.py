@@ -85,6 +85,21 @@ class Presenter:
         """The first MAX_LIST of the entities (the field's count beside it says how many)."""
         return [self.ref(x) for x in capped(entity_ids)]
 
+    def person(self, entity_id: str) -> pt.PersonRef:
+        """A person in a pattern's answer, named by one of their records: as ref(), with the
+        records merged into them (identity.records), read only if the query asks for them."""
+        self.disclosure.mention(entity_id)
+        return pt.PersonRef(id=self.public_id(entity_id), naming=self.disclosure, entity_id=entity_id, merged=lambda: self.identities(entity_id))
+
+    def identities(self, entity_id: str) -> list[types.Identity]:
+        """The records merged into this person for the caller (identity.records), the first MAX_LIST."""
+        d = self.disclosure
+        return [self.identity(r, kind) for r, kind in capped(identity.records(d.store, d.view, entity_id))]
+
+    def persons(self, entity_ids: list[str]) -> list[pt.PersonRef]:
+        """The first MAX_LIST of the persons (the field's count beside it says how many)."""
+        return [self.person(x) for x in capped(entity_ids)]
+
     def entity(self, e: model.Entity) -> types.Entity:
         """An entity read under this disclosure's view; its attributes and links are built
         when the query asks for them (EntityParts)."""
@@ -151,7 +166,7 @@ class Presenter:
 
     def shared_context(self, s: p.SharedContext) -> pt.SharedContext:
         return pt.SharedContext(
-            context=self.ref(s.context), children=self.refs(s.children), child_count=len(s.children),
+            context=self.ref(s.context), children=self.persons(s.children), child_count=len(s.children),
             unrelated_children=s.unrelated_children,
             links=[pt.ContextLink(child=self.ref(l.child), how=l.how, when=l.when, agency=l.agency, assertion_ids=self.ids(l.assertion_ids),
                                   assertion_count=l.assertion_count, sightings=l.sightings, last_seen=l.last_seen) for l in capped(s.links)],
@@ -171,7 +186,7 @@ class Presenter:
 
     def missing_history(self, h: p.MissingHistory) -> pt.MissingHistory:
         return pt.MissingHistory(
-            child=self.ref(h.child), episodes=[self.missing_episode(e) for e in capped(h.episodes)], episode_count=len(h.episodes),
+            child=self.person(h.child), episodes=[self.missing_episode(e) for e in capped(h.episodes)], episode_count=len(h.episodes),
             last_30_days=h.last_30_days, last_90_days=h.last_90_days, last_365_days=h.last_365_days,
             median_duration_hours=h.median_hours, longest_duration_hours=h.longest_hours,
             places_found_more_than_once=self.refs(h.places_found_more_than_once),
@@ -181,18 +196,18 @@ class Presenter:
         )
 
     def repeat_missing(self, r: p.RepeatMissing) -> pt.RepeatMissingChild:
-        return pt.RepeatMissingChild(child=self.ref(r.child), episodes=r.episodes, earlier_half=r.earlier_half, later_half=r.later_half, trend=r.trend,
+        return pt.RepeatMissingChild(child=self.person(r.child), episodes=r.episodes, earlier_half=r.earlier_half, later_half=r.later_half, trend=r.trend,
                                      first=r.first, last=r.last, assertion_ids=self.ids(r.assertion_ids), assertion_count=len(r.assertion_ids))
 
     def co_missing(self, m: p.CoMissing) -> pt.CoMissingChild:
-        return pt.CoMissingChild(child=self.ref(m.child), reason_count=len(m.reasons), reasons=[
+        return pt.CoMissingChild(child=self.person(m.child), reason_count=len(m.reasons), reasons=[
             pt.CoMissingReason(reason=r.reason, episode=self.public_id(r.episode), other_episode=self.public_id(r.other_episode),
                                via=self.ref(r.via) if r.via else None, assertion_ids=self.ids(unique), assertion_count=len(unique))
             for r in capped(m.reasons) for unique in [tuple(dict.fromkeys(r.assertion_ids))]
         ])
 
     def linked_adult(self, a: p.LinkedAdult) -> pt.LinkedAdult:
-        return pt.LinkedAdult(adult=self.ref(a.adult), children=self.refs(a.children), child_count=len(a.children), unrelated_children=a.unrelated_children,
+        return pt.LinkedAdult(adult=self.person(a.adult), children=self.persons(a.children), child_count=len(a.children), unrelated_children=a.unrelated_children,
                               link_count=len(a.links), links=[
             pt.AdultLink(child=self.ref(l.child), how=l.how, when=l.when, via=self.ref(l.via) if l.via else None, assertion_ids=self.ids(l.assertion_ids),
                          assertion_count=len(l.assertion_ids), sightings=l.sightings, last_seen=l.last_seen or l.when)
@@ -204,7 +219,7 @@ class Presenter:
         labels = {m.id: d.label(m.id) or d.public_id(m.id) for m in n.members}
         return pt.PeerNetwork(
             child=self.ref(n.child), hops=n.hops,
-            members=[pt.PeerMember(person=self.ref(m.id), degree_centrality=m.degree_centrality, betweenness=m.betweenness) for m in capped(n.members)],
+            members=[pt.PeerMember(person=self.person(m.id), degree_centrality=m.degree_centrality, betweenness=m.betweenness) for m in capped(n.members)],
             member_count=len(n.members),
             edges=[pt.PeerEdge(source=self.ref(e.source), target=self.ref(e.target), how=e.how, agency=e.agency, handling=e.handling,
                                assertion_ids=self.ids(e.assertion_ids), assertion_count=len(e.assertion_ids), sightings=e.sightings) for e in capped(n.edges)],
@@ -268,8 +283,7 @@ class EntityParts:
         return len(self._links)
 
     def identities(self) -> list[types.Identity]:
-        d = self.present.disclosure
-        return [self.present.identity(r, kind) for r, kind in capped(identity.records(d.store, d.view, self.entity.id))]
+        return self.present.identities(self.entity.id)
 
 
 # -- what needs no disclosure
