@@ -192,8 +192,10 @@ class View:
     valid_at: Optional[datetime] = None
     subject: Optional[str] = None  # the reader, for shares made to one professional
     # scope -> visible to these auths: a query tests thousands of assertions against the few
-    # scopes the data uses. Shared by the views `at` derives (they hold the same auths).
-    _scopes: dict[str, bool] = field(default_factory=dict, compare=False, hash=False, repr=False)
+    # scopes the data uses. Shared by the views `at` derives (they hold the same auths) and
+    # by no other copy: dataclasses.replace makes a fresh one, so a view with other auths
+    # can never answer from this one's decisions.
+    _scopes: dict[str, bool] = field(default_factory=dict, init=False, compare=False, hash=False, repr=False)
 
     def may_see(self, assertion: Assertion) -> bool:
         seen = self._scopes.get(assertion.scope)
@@ -202,7 +204,9 @@ class View:
         return seen
 
     def at(self, as_of: Optional[datetime] = None, valid_at: Optional[datetime] = None) -> "View":
-        return replace(self, as_of=as_of, valid_at=valid_at)
+        derived = replace(self, as_of=as_of, valid_at=valid_at)
+        object.__setattr__(derived, "_scopes", self._scopes)  # the same auths: the same answers
+        return derived
 
 
 class _Trusted(View):

@@ -430,3 +430,20 @@ def test_random_strings_only_raise_scope_error(text: str) -> None:
         return
     assert parse(str(node)) == node
     assert visible(text, tokens(text)) is True  # holding every mentioned token satisfies any scope
+
+
+def test_a_view_copied_with_other_auths_decides_afresh() -> None:
+    """A view remembers which scopes its auths satisfy; a copy with other auths (made with
+    dataclasses.replace) must not answer from that memory, while `at` (same auths) may."""
+    from dataclasses import replace
+
+    from graphsvc.model import View, build_assertion
+
+    secret = build_assertion(id="a-1", subject="child-1", predicate="name", value="X", agency="police", recorded_by="p",
+                             source_ref="S", method="observed", status="fact", scope="police", recorded_at="2026-01-01T00:00:00Z",
+                             object=None, role=None, valid_from=None, valid_to=None, source_reliability=None,
+                             information_confidence=None, handling="permitted")
+    police = View(auths=frozenset({"police"}))
+    assert police.may_see(secret)
+    assert police.at().may_see(secret) and police.at()._scopes is police._scopes
+    assert not replace(police, auths=frozenset({"csc"})).may_see(secret)
